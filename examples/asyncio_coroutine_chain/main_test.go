@@ -1,0 +1,17 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/goasyncio/asyncio/examples/internal/engine"
+)
+
+const want = `in outer
+waiting for result1
+in phase1
+waiting for result2
+in phase2
+return value: ('result1', 'result2 derived from result1')
+`
+
+func TestOutputMatchesPython(t *testing.T) { engine.Check(t, want, run) }

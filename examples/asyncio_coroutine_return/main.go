@@ -1,0 +1,50 @@
+// Command asyncio_coroutine_return gets a coroutine's return value back
+// from the event loop: the Go translation of asyncio_coroutine_return.py.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/goasyncio/asyncio/examples/internal/engine"
+	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop"
+)
+
+func coroutine(w io.Writer) future.Coroutine[string] {
+	return func(ctx context.Context) (string, error) {
+		fmt.Fprintln(w, "in coroutine")
+		return "result", nil
+	}
+}
+
+func run(w io.Writer, engineName string) (err error) {
+	eventLoop, err := engine.New(engineName)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := eventLoop.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	// RunUntilComplete returns the coroutine's result, typed: a string.
+	returnValue, err := loop.RunUntilComplete(context.Background(), eventLoop, coroutine(w))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "it returned: '%s'\n", returnValue) // Python's repr of a str
+	return nil
+}
+
+func main() {
+	name := engine.Flag()
+	flag.Parse()
+	if err := run(os.Stdout, *name); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,92 @@
+package future
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Promise is the writing side of a Future: the only way to complete it.
+// Keeping the two apart lets a function hand out the *Future to readers
+// while holding on to the right to complete it.
+//
+// A Promise is a small value that may be copied freely; all copies complete
+// the same future. Its zero value is not usable. Methods are safe for
+// concurrent use; the first completion wins and later ones return an error
+// matching ErrAlreadyDone without changing anything.
+type Promise[T any] struct{ f *Future[T] }
+
+// NewPromise returns a promise and its pending future. The future belongs to
+// no executor: its callbacks run on the goroutine that completes it.
+func NewPromise[T any]() Promise[T] {
+	return Promise[T]{f: new(Future[T])}
+}
+
+// NewPromiseOn returns a promise whose future belongs to e: its
+// AddDoneCallback functions and Then functions run on e (asyncio's
+// loop.create_future). A nil e gives the same as NewPromise.
+func NewPromiseOn[T any](e Executor) Promise[T] {
+	return Promise[T]{f: &Future[T]{owner: e}}
+}
+
+// Future returns the future this promise completes.
+func (p Promise[T]) Future() *Future[T] { return p.f }
+
+// Resolve completes the future with v. It returns nil on success, an error
+// matching ErrAlreadyDone if the future was already complete, or the
+// *PanicError of a done callback that ran inline and panicked (the future is
+// complete all the same).
+func (p Promise[T]) Resolve(v T) error { return p.f.complete(v, nil) }
+
+// Reject completes the future with err. A nil err returns an error matching
+// ErrNil and leaves the future pending. Otherwise it behaves as Resolve.
+func (p Promise[T]) Reject(err error) error {
+	if err == nil {
+		return nilArg("Reject", "error")
+	}
+	var zero T
+	return p.f.complete(zero, err)
+}
+
+// Complete completes the future with v if err is nil and with err otherwise:
+// the shape of a Go function's (T, error) results. When err matches
+// ErrCancelled the future is cancelled and v is dropped, so that a cancelled
+// future never also reports a value.
+func (p Promise[T]) Complete(v T, err error) error {
+	if err != nil {
+		var zero T
+		v = zero
+	}
+	return p.f.complete(v, err)
+}
+
+// Cancel completes the future as cancelled with cause (nil means plain
+// ErrCancelled), whatever cancellation hook the future has.
+func (p Promise[T]) Cancel(cause error) error {
+	var zero T
+	return p.f.complete(zero, Cancelled(cause))
+}
+
+// SetCancelHook makes f.Cancel call hook instead of completing the future at
+// once. Loops use it so that cancelling a task's future cancels the task's
+// coroutine, which then decides how the future ends. It has no effect on a
+// completed future.
+func (p Promise[T]) SetCancelHook(hook func(cause error) bool) {
+	p.f.mu.Lock()
+	if p.f.state.Load() == statePending {
+		p.f.cancel = hook
+	}
+	p.f.mu.Unlock()
+}
+
+func nilArg(fn, what string) error {
+	return fmt.Errorf("%w: %s: nil %s", ErrNil, fn, what)
+}
+
+func isCancel(err error) bool { return errors.Is(err, ErrCancelled) }
+
+func joinErr(a, b error) error {
+	if a == nil {
+		return b
+	}
+	return errors.Join(a, b)
+}

@@ -1,0 +1,262 @@
+package loop
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/goasyncio/asyncio/future"
+)
+
+// Loop states.
+const (
+	stateIdle int32 = iota
+	stateRunning
+	stateClosing
+	stateClosed
+)
+
+// Loop is an asyncio-style event loop: it runs callbacks and coroutines
+// (as tasks) while RunUntilComplete runs. Make one with NewSingleThread or
+// NewPool; the engine is fixed for the loop's life, and coroutine code runs
+// unchanged on either.
+//
+// A Loop is safe for concurrent use except where a method says otherwise
+// (CallSoon). It must not be copied. Close it when done: Close cancels the
+// tasks still pending, lets them unwind, and stops the loop's goroutines.
+type Loop struct {
+	cfg     config
+	eng     engine
+	state   atomic.Int32
+	cancels cancels
+
+	closeMu sync.Mutex // serializes Close
+
+	tasksMu sync.Mutex // protects tasks, ntasks, drained
+	tasks   *task      // live tasks, linked through prev and next
+	ntasks  int
+	drained *atomic.Bool // set while Close waits for the last task
+}
+
+// engine is what the two loop engines implement.
+type engine interface {
+	// callSoon queues fn from code running on the loop (or any goroutine
+	// while the loop is idle).
+	callSoon(fn func()) (uint64, error)
+	// post queues fn from any goroutine.
+	post(fn func()) uint64
+	// run dispatches until stop is set; wakeup nudges it to look.
+	run(stop *atomic.Bool) error
+	wakeup()
+	// step runs a scheduled task; park, yield and wake suspend and resume
+	// it; goexit handles a body that called runtime.Goexit.
+	step(t *task)
+	park(t *task, ctx context.Context, w future.Waitable)
+	yield(t *task)
+	wake(t *task)
+	goexit(t *task)
+	// shutdown stops the engine's goroutines for good.
+	shutdown()
+}
+
+// Submit schedules fn to run on the loop, from any goroutine. It
+// implements future.Executor: futures that belong to l run their callbacks
+// through it. Unlike CallSoonThreadsafe it still accepts work while Close
+// lets pending tasks unwind.
+func (l *Loop) Submit(fn func()) error {
+	if fn == nil {
+		return fmt.Errorf("%w: Submit: nil function", future.ErrNil)
+	}
+	if l.state.Load() == stateClosed {
+		return closedErr("Submit")
+	}
+	l.eng.post(fn)
+	return nil
+}
+
+// CallSoon schedules fn to run on the loop's next iteration, after the
+// callbacks already scheduled (asyncio's call_soon). Callbacks run one at a
+// time in FIFO order on a single-thread loop, and start in FIFO order on a
+// pool loop.
+//
+// CallSoon is for code running on the loop (callbacks and coroutines), or
+// for any goroutine while the loop is not running. From other goroutines
+// while the loop runs, use CallSoonThreadsafe: on a single-thread loop
+// CallSoon skips synchronization, which is what makes it cheap. WithDebug
+// makes the single-thread loop check this and return ErrWrongThread.
+//
+// A panic in fn is recovered and passed to the exception handler as a
+// *future.PanicError; the loop goes on. A nil fn returns an error matching
+// future.ErrNil; a closed loop returns ErrClosed.
+func (l *Loop) CallSoon(fn func()) (Handle, error) {
+	if fn == nil {
+		return Handle{}, fmt.Errorf("%w: CallSoon: nil function", future.ErrNil)
+	}
+	id, err := l.eng.callSoon(fn)
+	if err != nil {
+		return Handle{}, err
+	}
+	return Handle{c: &l.cancels, id: id}, nil
+}
+
+// CallSoonThreadsafe is CallSoon for any goroutine (asyncio's
+// call_soon_threadsafe): it takes a lock and wakes the loop if it is idle.
+func (l *Loop) CallSoonThreadsafe(fn func()) (Handle, error) {
+	if fn == nil {
+		return Handle{}, fmt.Errorf("%w: CallSoonThreadsafe: nil function", future.ErrNil)
+	}
+	if l.closedForUsers() {
+		return Handle{}, closedErr("CallSoonThreadsafe")
+	}
+	return Handle{c: &l.cancels, id: l.eng.post(fn)}, nil
+}
+
+// Time returns the loop's clock reading: the current time, with a monotonic
+// reading, as time.Now gives it.
+func (l *Loop) Time() time.Time { return time.Now() }
+
+// IsRunning reports whether RunUntilComplete (or Close's final drain) is
+// running the loop.
+func (l *Loop) IsRunning() bool { return l.state.Load() == stateRunning }
+
+// IsClosed reports whether Close has been called.
+func (l *Loop) IsClosed() bool { return l.state.Load() >= stateClosing }
+
+// Close cancels every pending task, runs the loop until they have all
+// finished unwinding, and stops the loop's goroutines (its OS thread, for a
+// single-thread loop). A cancelled task's Await returns a cancellation
+// error whose cause matches ErrClosed, and any later Await in it returns the
+// same at once, so no task can keep the loop from closing by waiting.
+// Callbacks still queued when the last task ends are discarded, as asyncio's
+// close does; timers that have not fired never will.
+//
+// Close is idempotent: later calls return nil. It returns ErrRunning, and
+// does nothing, while the loop is running (including from a callback or
+// coroutine on the loop itself). After Close, every call on l returns an
+// error matching ErrClosed (CreateTask returns a future already failed with
+// it).
+func (l *Loop) Close() error {
+	l.closeMu.Lock()
+	defer l.closeMu.Unlock()
+	if !l.state.CompareAndSwap(stateIdle, stateClosing) {
+		if l.state.Load() >= stateClosing {
+			return nil
+		}
+		return ErrRunning
+	}
+
+	stop := new(atomic.Bool)
+	l.tasksMu.Lock()
+	var live []*task
+	for t := l.tasks; t != nil; t = t.next {
+		live = append(live, t)
+	}
+	if l.ntasks == 0 {
+		stop.Store(true)
+	}
+	l.drained = stop
+	l.tasksMu.Unlock()
+
+	cause := closedErr("Close")
+	for _, t := range live {
+		t.cancel(cause)
+	}
+	err := l.eng.run(stop)
+	l.state.Store(stateClosed)
+	l.eng.shutdown()
+	return err
+}
+
+// closedForUsers reports whether user-facing calls must fail: the loop is
+// closing or closed.
+func (l *Loop) closedForUsers() bool { return l.state.Load() >= stateClosing }
+
+func (l *Loop) addTask(t *task) bool {
+	l.tasksMu.Lock()
+	defer l.tasksMu.Unlock()
+	if l.state.Load() >= stateClosing {
+		return false
+	}
+	t.next = l.tasks
+	if l.tasks != nil {
+		l.tasks.prev = t
+	}
+	l.tasks = t
+	l.ntasks++
+	return true
+}
+
+func (l *Loop) removeTask(t *task) {
+	l.tasksMu.Lock()
+	if t.prev != nil {
+		t.prev.next = t.next
+	} else if l.tasks == t {
+		l.tasks = t.next
+	}
+	if t.next != nil {
+		t.next.prev = t.prev
+	}
+	t.prev, t.next = nil, nil
+	l.ntasks--
+	last := l.ntasks == 0 && l.drained != nil
+	l.tasksMu.Unlock()
+	if last {
+		l.drained.Store(true)
+		l.eng.wakeup()
+	}
+}
+
+// report hands an error nobody else can receive to the exception handler.
+func (l *Loop) report(err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			defaultHandler(fmt.Errorf("exception handler panicked: %v; handling: %w", r, err))
+		}
+	}()
+	l.cfg.handler(err)
+}
+
+func closedErr(op string) error { return fmt.Errorf("loop: %s: %w", op, ErrClosed) }
+
+// GetRunningLoop returns the loop running the coroutine whose context ctx
+// is (or is derived from), as asyncio's get_running_loop does. Outside a
+// coroutine it returns ErrNoRunningLoop.
+func GetRunningLoop(ctx context.Context) (*Loop, error) {
+	if t := taskOf(ctx); t != nil {
+		return t.l, nil
+	}
+	return nil, ErrNoRunningLoop
+}
+
+func taskOf(ctx context.Context) *task {
+	if ctx == nil {
+		return nil
+	}
+	if t, ok := ctx.(*task); ok {
+		return t
+	}
+	t, _ := ctx.Value(future.SuspenderKey{}).(*task)
+	return t
+}
+
+// Sleep suspends the calling coroutine for d (asyncio.sleep). A d of zero
+// or less gives the other tasks and callbacks one turn and resumes on the
+// loop's next iteration, as asyncio.sleep(0) does. Outside a coroutine it
+// returns ErrNoRunningLoop. It returns the cancellation error if the task
+// is cancelled while it sleeps.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := taskOf(ctx)
+	if t == nil {
+		return ErrNoRunningLoop
+	}
+	if d <= 0 {
+		return t.Yield()
+	}
+	p := future.NewPromise[struct{}]()
+	timer := time.AfterFunc(d, func() { _ = p.Resolve(struct{}{}) })
+	defer timer.Stop()
+	_, err := future.Await(ctx, p.Future())
+	return err
+}

@@ -1,0 +1,65 @@
+package loop
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+)
+
+// Option configures a loop at construction. Options are made by the With
+// functions of this package; other packages cannot define their own.
+type Option interface {
+	apply(*config)
+}
+
+type config struct {
+	workers int
+	debug   bool
+	handler func(error)
+}
+
+func newConfig(opts []Option) config {
+	c := config{workers: runtime.GOMAXPROCS(0), handler: defaultHandler}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&c)
+		}
+	}
+	return c
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+// WithWorkers sets how many coroutines and callbacks a pool loop runs in
+// parallel. The default is runtime.GOMAXPROCS(0); values below 1 mean 1.
+// Coroutines suspended in Await do not count against it. It has no effect on
+// a single-thread loop.
+func WithWorkers(n int) Option {
+	return optionFunc(func(c *config) { c.workers = max(n, 1) })
+}
+
+// WithDebug turns on asyncio-style debug checks: on a single-thread loop,
+// CallSoon called from another thread while the loop runs returns
+// ErrWrongThread instead of racing. It costs a system call per CallSoon.
+// Off by default; affects both engines.
+func WithDebug() Option {
+	return optionFunc(func(c *config) { c.debug = true })
+}
+
+// WithExceptionHandler sets the function that receives errors nobody else
+// can: a panic in a callback (as a *future.PanicError), a callback that
+// called runtime.Goexit. The default writes them to standard error. The
+// handler runs on the loop; it should be quick. Affects both engines.
+func WithExceptionHandler(h func(error)) Option {
+	return optionFunc(func(c *config) {
+		if h != nil {
+			c.handler = h
+		}
+	})
+}
+
+func defaultHandler(err error) {
+	fmt.Fprintf(os.Stderr, "loop: unhandled error: %v\n", err)
+}

@@ -1,0 +1,123 @@
+package loop
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// entry is one queued callback. id identifies it to Handle.Cancel.
+type entry struct {
+	fn func()
+	id uint64
+}
+
+// inbox is a mutex-guarded queue that other goroutines post into and the
+// loop empties a batch at a time, swapping slices so that neither side
+// copies more than once.
+type inbox struct {
+	mu    sync.Mutex // protects items and seq
+	items []entry
+	seq   uint64 // last id handed out; ids are seq<<1|tag
+	n     atomic.Int32
+}
+
+// push appends fn and returns its id; tag (0 or 1) is the id's low bit.
+func (q *inbox) push(fn func(), tag uint64) uint64 {
+	q.mu.Lock()
+	q.seq++
+	id := q.seq<<1 | tag
+	q.items = append(q.items, entry{fn: fn, id: id})
+	q.n.Add(1)
+	q.mu.Unlock()
+	return id
+}
+
+// takeInto appends every queued entry to dst and empties the queue.
+func (q *inbox) takeInto(dst []entry) []entry {
+	if q.n.Load() == 0 {
+		return dst
+	}
+	q.mu.Lock()
+	dst = append(dst, q.items...)
+	clear(q.items)
+	q.items = q.items[:0]
+	q.n.Store(0)
+	q.mu.Unlock()
+	return dst
+}
+
+// cancels records the ids of callbacks cancelled through their Handle
+// before they ran. Callbacks are dispatched in id order within each tag, so
+// an id at or below its tag's watermark has already run and is not recorded.
+type cancels struct {
+	n  atomic.Int32 // number of recorded ids: the dispatcher's fast check
+	mu sync.Mutex   // protects ids
+	// ids holds cancelled ids not yet dispatched.
+	ids map[uint64]struct{}
+	// ran[tag] is the highest id of that tag dispatched so far.
+	ran [2]atomic.Uint64
+}
+
+func (c *cancels) cancel(id uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if id <= c.ran[id&1].Load() {
+		return
+	}
+	if c.ids == nil {
+		c.ids = make(map[uint64]struct{})
+	}
+	if _, ok := c.ids[id]; !ok {
+		c.ids[id] = struct{}{}
+		c.n.Add(1)
+	}
+}
+
+// take reports whether id was cancelled, forgetting it.
+func (c *cancels) take(id uint64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.ids[id]; ok {
+		delete(c.ids, id)
+		c.n.Add(-1)
+		return true
+	}
+	return false
+}
+
+// advance records that ids up to ran[tag] have been dispatched and drops
+// recorded ids that can no longer be dispatched (cancelled after they ran).
+func (c *cancels) advance(ran [2]uint64) {
+	for tag, id := range ran {
+		if id > c.ran[tag].Load() {
+			c.ran[tag].Store(id)
+		}
+	}
+	if c.n.Load() == 0 {
+		return
+	}
+	c.mu.Lock()
+	for id := range c.ids {
+		if id <= c.ran[id&1].Load() {
+			delete(c.ids, id)
+			c.n.Add(-1)
+		}
+	}
+	c.mu.Unlock()
+}
+
+// Handle is returned by CallSoon and friends. Its zero value is a handle to
+// nothing. It may be copied; copies refer to the same callback.
+type Handle struct {
+	c  *cancels
+	id uint64
+}
+
+// Cancel keeps the callback from running if it has not started yet; it does
+// nothing if the callback has run, is running, or was cancelled before
+// (asyncio's Handle.cancel). It is safe to call from any goroutine.
+func (h Handle) Cancel() {
+	if h.c != nil {
+		h.c.cancel(h.id)
+	}
+}

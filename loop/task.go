@@ -1,0 +1,329 @@
+package loop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/goasyncio/asyncio/future"
+)
+
+// Task states. A task moves new -> running <-> (suspended | yielding) ->
+// done; wakeups move suspended -> scheduled -> running.
+const (
+	tsNew int32 = iota
+	tsScheduled
+	tsRunning
+	tsSuspended
+	tsYielding
+	tsDone
+)
+
+// task is a coroutine being run by a loop: asyncio's Task. It is also the
+// context.Context the coroutine body receives, and the future.Suspender that
+// Await uses to park it.
+type task struct {
+	l      *Loop
+	parent context.Context
+	body   runner
+
+	prev, next *task // registry links; protected by l.tasksMu
+
+	state atomic.Int32
+
+	// Single-thread engine. resume and yield are the two ends of the task's
+	// runtime coroutine (iter.Pull); parkOn and parkCtx are what the body
+	// asked to wait for. They are touched only by the loop goroutine and by
+	// the task's coroutine, which run in lockstep on the loop's thread.
+	resume  func() (struct{}, bool)
+	yield   func(struct{}) bool
+	parkOn    future.Waitable
+	parkCtx   context.Context
+	stopAfter func() bool // undoes the context.AfterFunc of a park
+	// Pool engine: a wake token for the parked body.
+	wakeCh chan struct{}
+
+	stepFn func() // runs the task's next step on the loop; made once
+	wakeFn func() // wakes the parked task; made once
+
+	// cancelPending is set while a cancellation waits to be delivered at the
+	// next suspension point: the lock-free copy of cause != nil.
+	cancelPending atomic.Bool
+
+	mu sync.Mutex // protects the fields below
+	// cause is the undelivered cancellation.
+	cause error
+	// waitingOn is the future the task is suspended on, so that Cancel can
+	// cancel it (asyncio's _fut_waiter).
+	waitingOn future.Waitable
+	// ctx is made on first use of Done, Err or Value: a real cancelCtx,
+	// so that context.Cause sees the task's cancellation cause.
+	ctx      context.Context
+	cancelFn context.CancelCauseFunc
+	// cancelled records that cancellation was requested, for ctx made later.
+	cancelled error
+}
+
+// runner is the typed half of a task.
+type runner interface {
+	// run calls the coroutine body with ctx and completes the future.
+	run(ctx context.Context)
+	// fail completes the future with err without running the body.
+	fail(err error)
+}
+
+type typedTask[T any] struct {
+	task
+	c future.Coroutine[T]
+	p future.Promise[T]
+}
+
+func (t *typedTask[T]) run(ctx context.Context) {
+	v, err := t.c(ctx)
+	_ = t.p.Complete(v, err) // only this task completes p
+}
+
+func (t *typedTask[T]) fail(err error) { _ = t.p.Complete(*new(T), err) }
+
+// CreateTask schedules c to run on l as a task, concurrently with the
+// caller, and returns the task's future (asyncio's create_task). The task
+// starts on the loop's next iteration while the loop runs. Cancelling the
+// future cancels the task: the coroutine sees the cancellation at the Await
+// it is suspended in, as in asyncio.
+//
+// CreateTask never returns nil. A nil c, or a closed loop, gives a future
+// already failed with an error matching future.ErrNil or ErrClosed.
+//
+// The task's context is rooted at context.Background; see RunUntilComplete
+// for a task that inherits a caller's context.
+func CreateTask[T any](l *Loop, c future.Coroutine[T]) *future.Future[T] {
+	return createTask(context.Background(), l, c)
+}
+
+func createTask[T any](parent context.Context, l *Loop, c future.Coroutine[T]) *future.Future[T] {
+	p := future.NewPromiseOn[T](l)
+	switch {
+	case c == nil:
+		_ = p.Reject(fmt.Errorf("%w: CreateTask: nil coroutine", future.ErrNil))
+		return p.Future()
+	case l.closedForUsers():
+		_ = p.Reject(closedErr("CreateTask"))
+		return p.Future()
+	}
+	tt := &typedTask[T]{c: c, p: p}
+	t := &tt.task
+	t.l, t.parent, t.body = l, parent, tt
+	t.stepFn, t.wakeFn = t.step, t.wake
+	p.SetCancelHook(t.cancel)
+	if !l.addTask(t) {
+		_ = p.Reject(closedErr("CreateTask"))
+		return p.Future()
+	}
+	t.state.Store(tsScheduled)
+	l.eng.post(t.stepFn)
+	return p.Future()
+}
+
+// step runs the task until it suspends or ends. The engine calls it on the
+// loop.
+func (t *task) step() { t.l.eng.step(t) }
+
+// start runs the body from the beginning on the calling goroutine, recording
+// panics and Goexit as the task's result. It is the body of the task's
+// coroutine (single-thread engine) or runs on a worker (pool engine).
+func (t *task) start() {
+	normal := false
+	defer func() {
+		if normal {
+			return
+		}
+		if r := recover(); r != nil {
+			t.body.fail(future.NewPanicError(r))
+			t.finish()
+			return
+		}
+		// runtime.Goexit: it cannot be stopped, only reported. The engine
+		// decides what happens to the goroutine.
+		t.body.fail(future.ErrGoexit)
+		t.finish()
+		t.l.eng.goexit(t)
+	}()
+	if err := t.takeCancel(); err != nil {
+		// Cancelled before it started: the body never runs (asyncio).
+		t.body.fail(err)
+	} else {
+		t.body.run(t)
+	}
+	normal = true
+	t.finish()
+}
+
+// finish marks the task done and releases what it holds.
+func (t *task) finish() {
+	t.state.Store(tsDone)
+	t.mu.Lock()
+	t.cause, t.waitingOn = nil, nil
+	cancel := t.cancelFn
+	if t.cancelled == nil {
+		t.cancelled = context.Canceled
+	}
+	t.mu.Unlock()
+	if cancel != nil {
+		cancel(context.Canceled)
+	}
+	t.l.removeTask(t)
+}
+
+// wake makes a parked task runnable. Spurious and repeated wakes are
+// harmless: the parked body re-checks what it waits for.
+func (t *task) wake() { t.l.eng.wake(t) }
+
+// cancel is the task future's cancel hook: it requests cancellation,
+// delivered at the task's current or next suspension point.
+func (t *task) cancel(cause error) bool {
+	if t.state.Load() == tsDone {
+		return false
+	}
+	err := future.Cancelled(cause)
+	t.mu.Lock()
+	if t.state.Load() == tsDone {
+		t.mu.Unlock()
+		return false
+	}
+	w := t.waitingOn
+	if w == nil {
+		t.cause = err
+		t.cancelPending.Store(true)
+	}
+	if t.cancelled == nil {
+		t.cancelled = err
+	}
+	cancelCtx := t.cancelFn
+	t.mu.Unlock()
+	if cancelCtx != nil {
+		cancelCtx(causeOf(err))
+	}
+	// Cancel what the task waits on; that wakes it with a cancelled result.
+	// If that future will not be cancelled, deliver at the task instead.
+	if w != nil && !w.Cancel(causeOf(err)) {
+		t.mu.Lock()
+		t.cause = err
+		t.cancelPending.Store(true)
+		t.mu.Unlock()
+	}
+	t.wake()
+	return true
+}
+
+// takeCancel returns, and clears, a cancellation waiting to be delivered.
+func (t *task) takeCancel() error {
+	if !t.cancelPending.Load() {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	err := t.cause
+	t.cause = nil
+	t.cancelPending.Store(false)
+	return err
+}
+
+// Suspend implements future.Suspender: Await calls it with a pending future.
+func (t *task) Suspend(ctx context.Context, w future.Waitable) error {
+	if t.state.Load() != tsRunning {
+		return fmt.Errorf("%w: Await on a task that is not running", future.ErrWrongGoroutine)
+	}
+	for {
+		if err := t.takeCancel(); err != nil {
+			return err
+		}
+		if t.l.state.Load() >= stateClosing {
+			return future.Cancelled(closedErr("Await"))
+		}
+		if w.IsDone() {
+			return nil
+		}
+		if ctx != context.Context(t) {
+			if ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
+		}
+		t.mu.Lock()
+		if t.cause != nil {
+			t.mu.Unlock()
+			continue // a cancellation arrived; deliver it
+		}
+		t.waitingOn = w
+		t.mu.Unlock()
+
+		t.l.eng.park(t, ctx, w)
+
+		t.mu.Lock()
+		t.waitingOn = nil
+		t.mu.Unlock()
+	}
+}
+
+// Yield gives other tasks and callbacks a turn and resumes the task on a
+// later iteration (asyncio's sleep(0)).
+func (t *task) Yield() error {
+	if t.state.Load() != tsRunning {
+		return fmt.Errorf("%w: Sleep on a task that is not running", future.ErrWrongGoroutine)
+	}
+	if err := t.takeCancel(); err != nil {
+		return err
+	}
+	t.l.eng.yield(t)
+	return t.takeCancel()
+}
+
+// The context.Context methods. The task's context is rooted at its parent
+// (context.Background for CreateTask) and is cancelled when the task is
+// cancelled, with the cancellation as its cause, and when the task ends.
+
+// Deadline returns the parent's deadline.
+func (t *task) Deadline() (time.Time, bool) { return t.parent.Deadline() }
+
+// Done returns a channel closed when the task is cancelled or ends.
+func (t *task) Done() <-chan struct{} { return t.context().Done() }
+
+// Err returns context.Canceled once the task is cancelled or has ended.
+func (t *task) Err() error { return t.context().Err() }
+
+// Value returns the task itself for future.SuspenderKey, and otherwise what
+// the parent context holds.
+func (t *task) Value(key any) any {
+	if _, ok := key.(future.SuspenderKey); ok {
+		return t
+	}
+	return t.context().Value(key)
+}
+
+func (t *task) String() string { return "loop.task" }
+
+// context returns the task's cancelCtx, making it on first use.
+func (t *task) context() context.Context {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ctx == nil {
+		t.ctx, t.cancelFn = context.WithCancelCause(t.parent)
+		if t.cancelled != nil {
+			t.cancelFn(causeOf(t.cancelled))
+		}
+	}
+	return t.ctx
+}
+
+// causeOf strips the future's cancellation wrapper, leaving the cause the
+// canceller gave.
+func causeOf(err error) error {
+	if u := errors.Unwrap(err); u != nil {
+		return u
+	}
+	return err
+}
+
+var _ future.Suspender = (*task)(nil)

@@ -63,17 +63,27 @@ func (f *Future[T]) IsDone() bool { return f.state.Load() == stateDone }
 // returned every time.
 func (f *Future[T]) Done() <-chan struct{} {
 	if f.IsDone() {
-		return closedChan
+		return f.doneChan()
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.state.Load() == stateDone {
-		return closedChan
+		return f.doneChan()
 	}
 	if f.done == nil {
 		f.done = make(chan struct{})
 	}
 	return f.done
+}
+
+// doneChan returns the channel for a completed f: the one Done made before
+// completion, if any, so that Done always returns the same channel. done is
+// final once f is complete.
+func (f *Future[T]) doneChan() <-chan struct{} {
+	if f.done != nil {
+		return f.done
+	}
+	return closedChan
 }
 
 // Result returns f's value and error without blocking. While f is pending it

@@ -118,7 +118,6 @@ func (p *pool) pop() (entry, bool) {
 	}
 	p.n0.Add(-1)
 	p.mu.Unlock()
-	p.l.cancels.advance([2]uint64{0, e.id})
 	return e, true
 }
 
@@ -129,7 +128,12 @@ func (p *pool) worker() {
 		if !ok {
 			break
 		}
-		if c := &p.l.cancels; c.n.Load() != 0 && c.take(e.id) {
+		// Check for cancellation before recording the id as dispatched:
+		// advance forgets cancelled ids at or below the watermark.
+		c := &p.l.cancels
+		cancelled := c.n.Load() != 0 && c.take(e.id)
+		c.advance([2]uint64{0, e.id})
+		if cancelled {
 			continue
 		}
 		if !p.runOne(e.fn) {
@@ -181,11 +185,11 @@ func (p *pool) park(t *task, ctx context.Context, w future.Waitable) {
 	ch := t.wakeCh
 	t.mu.Unlock()
 
-	t.state.Store(tsSuspended)
-	defer t.state.Store(tsRunning)
 	if !w.OnDone(t.wakeFn) {
 		return
 	}
+	t.state.Store(tsSuspended)
+	defer t.state.Store(tsParking)
 	var stopAfter func() bool
 	if ctx != context.Context(t) && ctx.Done() != nil {
 		stopAfter = context.AfterFunc(ctx, t.wakeFn)

@@ -26,7 +26,9 @@ type single struct {
 	// Owned by the loop goroutine and the coroutines it drives, which run
 	// in lockstep with it.
 	ready, batch []entry
-	seq          uint64 // last local id; local ids are seq<<1
+	seq          uint64                    // last local id; local ids are seq<<1
+	ran          [2]uint64                 // highest id dispatched, per tag (see cancels)
+	goexited     []func() (struct{}, bool) // coroutines parked by goexit
 
 	in       inbox         // callbacks posted from other goroutines
 	sleeping atomic.Bool   // the loop goroutine is (about to be) blocked on wakeCh
@@ -76,6 +78,7 @@ func (s *single) main(started chan<- struct{}) {
 	runtime.LockOSThread()
 	s.tid = syscall.Gettid()
 	close(started)
+	defer close(s.exited) // registered first, so it runs last
 
 	normal := false
 	defer func() {
@@ -86,11 +89,8 @@ func (s *single) main(started chan<- struct{}) {
 			s.l.state.Store(stateClosed)
 			err := fmt.Errorf("loop: a callback called runtime.Goexit: %w", future.ErrGoexit)
 			s.l.report(err)
-			close(s.exited)
 			s.reply <- err
-			return
 		}
-		close(s.exited)
 	}()
 	for stop := range s.cmds {
 		if stop == nil {
@@ -100,6 +100,14 @@ func (s *single) main(started chan<- struct{}) {
 		s.reply <- nil
 	}
 	normal = true
+
+	// Reclaim the coroutines parked by a Goexit (see goexit). Resuming one
+	// lets its Goexit finish, and iter.Pull then propagates the Goexit to
+	// this goroutine, which is ending anyway. Deferred calls go on running
+	// during a Goexit, so each one is reclaimed in turn.
+	for _, resume := range s.goexited {
+		defer resume()
+	}
 }
 
 func (s *single) run(stop *atomic.Bool) error {
@@ -143,11 +151,14 @@ func (s *single) loop(stop *atomic.Bool) {
 // runBatch runs the callbacks that were ready when the iteration began;
 // callbacks they schedule wait for the next iteration.
 func (s *single) runBatch(b []entry) {
-	var ran [2]uint64
 	for i := 0; i < len(b); {
-		i = s.runFrom(b, i, &ran)
+		i = s.runFrom(b, i, &s.ran)
 	}
-	s.l.cancels.advance(ran)
+	// Publishing the watermark costs atomic stores; it matters only when
+	// someone has cancelled a handle (see cancels).
+	if s.l.cancels.n.Load() != 0 {
+		s.l.cancels.advance(s.ran)
+	}
 }
 
 // runFrom runs b[i:] and returns len(b), or the index after a callback that
@@ -173,9 +184,22 @@ func (s *single) runFrom(b []entry, i int, ran *[2]uint64) (next int) {
 			continue
 		}
 		e.fn()
+		s.drainInbox()
 	}
 	normal = true
 	return i
+}
+
+// drainInbox moves posted callbacks to the ready queue. Called after each
+// callback and coroutine step, it queues what that step scheduled through
+// thread-safe paths (CreateTask, wakeups of tasks awaiting a future it
+// completed) right behind it, keeping asyncio's FIFO order between steps
+// without knowing which thread posted. It costs an atomic load when the
+// inbox is empty.
+func (s *single) drainInbox() {
+	if s.in.n.Load() != 0 {
+		s.ready = s.in.takeInto(s.ready)
+	}
 }
 
 func (s *single) callSoon(fn func()) (uint64, error) {
@@ -221,16 +245,25 @@ func (s *single) step(t *task) {
 		// because Close cancels tasks and Await then refuses to suspend.
 		t.resume, _ = iter.Pull(t.seq)
 	}
-	t.state.Store(tsRunning)
-	if _, more := t.resume(); !more {
+	// A task resumed after a yield is still running: no store needed.
+	if t.state.Load() != tsRunning {
+		t.state.Store(tsRunning)
+	}
+	_, more := t.resume()
+	s.drainInbox() // what the step scheduled goes before its own requeue
+	if !more {
 		t.resume = nil
 		return
 	}
-	switch t.state.Load() {
-	case tsYielding:
-		t.state.Store(tsScheduled)
+	if t.yielding {
+		// sleep(0): straight back to the end of the ready queue. The state
+		// stays running, so a wake cannot queue the task a second time.
+		t.yielding = false
 		s.seq++
 		s.ready = append(s.ready, entry{fn: t.stepFn, id: s.seq << 1})
+		return
+	}
+	switch t.state.Load() {
 	case tsSuspended:
 		// The coroutine is parked, so a wakeup can no longer race with it.
 		if !t.parkOn.OnDone(t.wakeFn) {
@@ -244,8 +277,9 @@ func (s *single) step(t *task) {
 			t.wake()
 		}
 	case tsDone:
-		// The body called runtime.Goexit and its coroutine is parked for
-		// good (see goexit).
+		// The body called runtime.Goexit and its coroutine is parked until
+		// the loop ends (see goexit).
+		s.goexited = append(s.goexited, t.resume)
 		t.resume = nil
 	}
 }
@@ -261,6 +295,7 @@ func (s *single) park(t *task, ctx context.Context, w future.Waitable) {
 	t.state.Store(tsSuspended)
 	t.yield(struct{}{})
 	t.parkOn, t.parkCtx = nil, nil
+	t.state.Store(tsParking)
 	if t.stopAfter != nil {
 		t.stopAfter()
 		t.stopAfter = nil
@@ -268,7 +303,7 @@ func (s *single) park(t *task, ctx context.Context, w future.Waitable) {
 }
 
 func (s *single) yield(t *task) {
-	t.state.Store(tsYielding)
+	t.yielding = true
 	t.yield(struct{}{})
 }
 
@@ -279,8 +314,8 @@ func (s *single) wake(t *task) {
 }
 
 // goexit hands the loop back its thread when a body calls runtime.Goexit.
-// Resuming the coroutine would propagate the Goexit into the loop goroutine
-// (iter.Pull does that), killing the loop's thread, so the coroutine stays
-// parked: its goroutine is leaked, a few KiB, and the task's future reports
-// future.ErrGoexit.
+// Resuming the coroutine now would propagate the Goexit into the loop
+// goroutine (iter.Pull does that) and end the loop's thread, so the
+// coroutine stays parked until the loop goroutine ends, which reclaims it
+// (see main). The task's future reports future.ErrGoexit.
 func (s *single) goexit(t *task) { t.yield(struct{}{}) }

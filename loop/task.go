@@ -11,14 +11,15 @@ import (
 	"github.com/goasyncio/asyncio/future"
 )
 
-// Task states. A task moves new -> running <-> (suspended | yielding) ->
-// done; wakeups move suspended -> scheduled -> running.
+// Task states. A task moves scheduled -> running -> done. Await moves it
+// running -> parking (claimed by Suspend: nobody else can park it) ->
+// suspended (waiting for a wakeup) -> scheduled (woken) -> running.
 const (
 	tsNew int32 = iota
 	tsScheduled
 	tsRunning
+	tsParking
 	tsSuspended
-	tsYielding
 	tsDone
 )
 
@@ -38,11 +39,12 @@ type task struct {
 	// runtime coroutine (iter.Pull); parkOn and parkCtx are what the body
 	// asked to wait for. They are touched only by the loop goroutine and by
 	// the task's coroutine, which run in lockstep on the loop's thread.
-	resume  func() (struct{}, bool)
-	yield   func(struct{}) bool
+	resume    func() (struct{}, bool)
+	yield     func(struct{}) bool
 	parkOn    future.Waitable
 	parkCtx   context.Context
 	stopAfter func() bool // undoes the context.AfterFunc of a park
+	yielding  bool        // the body is suspended in a sleep(0)
 	// Pool engine: a wake token for the parked body.
 	wakeCh chan struct{}
 
@@ -232,24 +234,20 @@ func (t *task) takeCancel() error {
 }
 
 // Suspend implements future.Suspender: Await calls it with a pending future.
+//
+// The compare-and-swap from running to parking claims the task: of two
+// goroutines that call Suspend with the same task's context, at most one
+// parks it, and the other gets ErrWrongGoroutine. The tempting version
+// that only loads the state lets both through; on the pool engine both
+// then give up the same worker permit.
 func (t *task) Suspend(ctx context.Context, w future.Waitable) error {
-	if t.state.Load() != tsRunning {
-		return fmt.Errorf("%w: Await on a task that is not running", future.ErrWrongGoroutine)
+	if !t.state.CompareAndSwap(tsRunning, tsParking) {
+		return fmt.Errorf("%w: Await with the context of a task that is not running here", future.ErrWrongGoroutine)
 	}
 	for {
-		if err := t.takeCancel(); err != nil {
+		if err := t.mustStop(ctx, w); err != nil || w.IsDone() {
+			t.state.Store(tsRunning)
 			return err
-		}
-		if t.l.state.Load() >= stateClosing {
-			return future.Cancelled(closedErr("Await"))
-		}
-		if w.IsDone() {
-			return nil
-		}
-		if ctx != context.Context(t) {
-			if ctx.Err() != nil {
-				return context.Cause(ctx)
-			}
 		}
 		t.mu.Lock()
 		if t.cause != nil {
@@ -259,12 +257,28 @@ func (t *task) Suspend(ctx context.Context, w future.Waitable) error {
 		t.waitingOn = w
 		t.mu.Unlock()
 
-		t.l.eng.park(t, ctx, w)
+		t.l.eng.park(t, ctx, w) // returns with the task running again
 
 		t.mu.Lock()
 		t.waitingOn = nil
 		t.mu.Unlock()
+		t.state.Store(tsParking)
 	}
+}
+
+// mustStop returns the error that ends a Suspend before, or instead of,
+// parking: a delivered cancellation, a closing loop, or ctx ending.
+func (t *task) mustStop(ctx context.Context, w future.Waitable) error {
+	if err := t.takeCancel(); err != nil {
+		return err
+	}
+	if t.l.state.Load() >= stateClosing && !w.IsDone() {
+		return future.Cancelled(closedErr("Await"))
+	}
+	if ctx != context.Context(t) && ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return nil
 }
 
 // Yield gives other tasks and callbacks a turn and resumes the task on a

@@ -1,0 +1,128 @@
+package loop_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop"
+)
+
+func TestCancelATaskSuspendedInAwait(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		cause := errors.New("user hit ctrl-c")
+		cleaned := false
+		var ctxCause error
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			never := future.NewPromise[int]()
+			started := future.NewPromise[struct{}]()
+			task := loop.CreateTask(l, func(ctx context.Context) (int, error) {
+				defer func() { cleaned = true }()
+				_ = started.Resolve(struct{}{})
+				v, err := future.Await(ctx, never.Future())
+				ctxCause = context.Cause(ctx)
+				return v, err
+			})
+			if _, err := future.Await(ctx, started.Future()); err != nil {
+				return 0, err
+			}
+			assert.True(t, task.Cancel(cause))
+			_, err := future.Await(ctx, task)
+			assert.True(t, never.Future().Cancelled(), "asyncio cancels the future the task waits on")
+			return 0, err
+		})
+		assert.ErrorIs(t, err, future.ErrCancelled)
+		assert.ErrorIs(t, err, cause)
+		assert.ErrorIs(t, ctxCause, cause, "context.Cause keeps the cause")
+		assert.True(t, cleaned, "deferred cleanup ran")
+		mustWork(t, l)
+	})
+}
+
+func TestCancelledTaskMayDecline(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		v, err := run(t, l, func(ctx context.Context) (string, error) {
+			started := future.NewPromise[struct{}]()
+			task := loop.CreateTask(l, func(ctx context.Context) (string, error) {
+				_ = started.Resolve(struct{}{})
+				_, err := future.Await(ctx, future.NewPromise[int]().Future())
+				if errors.Is(err, future.ErrCancelled) {
+					// Declines, and can still await afterwards.
+					if err := loop.Sleep(ctx, 0); err != nil {
+						return "", err
+					}
+					return "declined", nil
+				}
+				return "", err
+			})
+			_, _ = future.Await(ctx, started.Future())
+			task.Cancel(nil)
+			return future.Await(ctx, task)
+		})
+		require.NoError(t, err)
+		assert.Equal(t, "declined", v)
+	})
+}
+
+func TestCancelBeforeStartNeverRunsTheBody(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		ran := false
+		task := loop.CreateTask(l, func(context.Context) (int, error) { ran = true; return 1, nil })
+		assert.True(t, task.Cancel(nil))
+		_, err := loop.RunUntilComplete(bg, l, task)
+		assert.ErrorIs(t, err, future.ErrCancelled)
+		assert.False(t, ran)
+		assert.True(t, task.Cancelled())
+		assert.False(t, task.Cancel(nil), "cancelling twice: the second is refused")
+	})
+}
+
+func TestCancelDeliveredAtNextSuspension(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		// A task that cancels itself while running sees it at its next await.
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			self := future.NewPromise[*future.Future[int]]()
+			task := loop.CreateTask(l, func(ctx context.Context) (int, error) {
+				f, _ := future.Await(ctx, self.Future())
+				f.Cancel(nil)
+				if ctx.Err() == nil {
+					return 0, errors.New("context not cancelled")
+				}
+				return 0, loop.Sleep(ctx, 0)
+			})
+			_ = self.Resolve(task)
+			return future.Await(ctx, task)
+		})
+		assert.ErrorIs(t, err, future.ErrCancelled)
+	})
+}
+
+func TestRunUntilCompleteContextCancelsTheMainTask(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		ctx, cancel := context.WithCancelCause(bg)
+		cause := errors.New("deadline from the caller")
+		_, err := loop.RunUntilComplete(ctx, l, future.Coroutine[int](func(tctx context.Context) (int, error) {
+			cancel(cause)
+			return future.Await(tctx, future.NewPromise[int]().Future())
+		}))
+		assert.ErrorIs(t, err, cause)
+		assert.ErrorIs(t, err, future.ErrCancelled)
+		mustWork(t, l)
+	})
+}
+
+func TestRunUntilCompleteContextEndsAWaitForAFuture(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		ctx, cancel := context.WithCancel(bg)
+		p := future.NewPromise[int]()
+		_, err := l.CallSoon(cancel)
+		require.NoError(t, err)
+		_, err = loop.RunUntilComplete(ctx, l, p.Future())
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.False(t, p.Future().IsDone(), "the future is left alone")
+	})
+}

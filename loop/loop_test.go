@@ -1,0 +1,278 @@
+package loop_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop"
+)
+
+var bg = context.Background()
+
+// run is RunUntilComplete of a coroutine body on l.
+func run[T any](t *testing.T, l *loop.Loop, body func(ctx context.Context) (T, error)) (T, error) {
+	t.Helper()
+	return loop.RunUntilComplete(bg, l, future.Coroutine[T](body))
+}
+
+// mustWork proves l still runs coroutines and callbacks after a test
+// provoked an error.
+func mustWork(t *testing.T, l *loop.Loop) {
+	t.Helper()
+	v, err := run(t, l, func(ctx context.Context) (int, error) {
+		p := future.NewPromiseOn[int](l)
+		if _, err := l.CallSoon(func() { _ = p.Resolve(41) }); err != nil {
+			return 0, err
+		}
+		v, err := future.Await(ctx, p.Future())
+		return v + 1, err
+	})
+	require.NoError(t, err, "the loop still works")
+	require.Equal(t, 42, v)
+}
+
+func TestRunUntilCompleteReturnsTypedResult(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		v, err := run(t, l, func(context.Context) (string, error) { return "result", nil })
+		require.NoError(t, err)
+		assert.Equal(t, "result", v)
+
+		want := errors.New("failed")
+		_, err = run(t, l, func(context.Context) (int, error) { return 0, want })
+		assert.ErrorIs(t, err, want)
+	})
+}
+
+func TestRunUntilCompleteAcceptsAFuture(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		p := future.NewPromiseOn[int](l)
+		_, err := l.CallSoon(func() { _ = p.Resolve(5) })
+		require.NoError(t, err)
+		v, err := loop.RunUntilComplete(bg, l, p.Future())
+		require.NoError(t, err)
+		assert.Equal(t, 5, v)
+	})
+}
+
+func TestNothingRunsOutsideRunUntilComplete(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		var ran atomic.Bool
+		_, err := l.CallSoon(func() { ran.Store(true) })
+		require.NoError(t, err)
+		task := loop.CreateTask(l, func(context.Context) (int, error) { return 1, nil })
+		assert.False(t, task.IsDone())
+		assert.False(t, ran.Load(), "asyncio runs callbacks only while the loop runs")
+		v, err := loop.RunUntilComplete(bg, l, task)
+		require.NoError(t, err)
+		assert.Equal(t, 1, v)
+		assert.True(t, ran.Load())
+	})
+}
+
+func TestTasksInterleaveAtSuspensionPoints(t *testing.T) {
+	// On one thread the order is asyncio's: FIFO at every sleep(0).
+	l := loop.NewSingleThread()
+	defer l.Close()
+	var log []string
+	worker := func(name string) future.Coroutine[struct{}] {
+		return func(ctx context.Context) (struct{}, error) {
+			for i := range 3 {
+				log = append(log, fmt.Sprintf("%s%d", name, i))
+				if err := loop.Sleep(ctx, 0); err != nil {
+					return struct{}{}, err
+				}
+			}
+			return struct{}{}, nil
+		}
+	}
+	_, err := run(t, l, func(ctx context.Context) (int, error) {
+		a := loop.CreateTask(l, worker("a"))
+		b := loop.CreateTask(l, worker("b"))
+		if _, err := future.Await(ctx, a); err != nil {
+			return 0, err
+		}
+		_, err := future.Await(ctx, b)
+		return 0, err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a0", "b0", "a1", "b1", "a2", "b2"}, log)
+}
+
+func TestAwaitPendingFutureSuspendsTheTask(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		t.Run("resolved by another task", func(t *testing.T) {
+			v, err := run(t, l, func(ctx context.Context) (int, error) {
+				p := future.NewPromiseOn[int](l)
+				loop.CreateTask(l, func(context.Context) (int, error) { return 0, p.Resolve(9) })
+				return future.Await(ctx, p.Future())
+			})
+			require.NoError(t, err)
+			assert.Equal(t, 9, v)
+		})
+		t.Run("resolved by a goroutine outside the loop", func(t *testing.T) {
+			v, err := run(t, l, func(ctx context.Context) (int, error) {
+				p := future.NewPromise[int]()
+				go func() { _ = p.Resolve(10) }()
+				return future.Await(ctx, p.Future())
+			})
+			require.NoError(t, err)
+			assert.Equal(t, 10, v)
+		})
+		t.Run("through a context derived from the task's", func(t *testing.T) {
+			v, err := run(t, l, func(ctx context.Context) (int, error) {
+				dctx, cancel := context.WithCancel(ctx)
+				defer cancel()
+				p := future.NewPromise[int]()
+				// On one thread, a blocking wait here would deadlock: the
+				// resolving task could never run.
+				loop.CreateTask(l, func(context.Context) (int, error) { return 0, p.Resolve(11) })
+				return future.Await(dctx, p.Future())
+			})
+			require.NoError(t, err)
+			assert.Equal(t, 11, v)
+		})
+		t.Run("a derived context ending abandons the wait", func(t *testing.T) {
+			cause := errors.New("deadline of my own")
+			_, err := run(t, l, func(ctx context.Context) (int, error) {
+				dctx, cancel := context.WithCancelCause(ctx)
+				p := future.NewPromise[int]()
+				loop.CreateTask(l, func(context.Context) (int, error) { cancel(cause); return 0, nil })
+				_, err := future.Await(dctx, p.Future())
+				if p.Future().IsDone() {
+					return 0, errors.New("the future was touched")
+				}
+				return 0, err
+			})
+			assert.ErrorIs(t, err, cause)
+		})
+	})
+}
+
+func TestAwaitCompletedFutureDoesNotSuspend(t *testing.T) {
+	l := loop.NewSingleThread()
+	defer l.Close()
+	var log []string
+	_, err := run(t, l, func(ctx context.Context) (int, error) {
+		p := future.NewPromise[int]()
+		_ = p.Resolve(1)
+		other := loop.CreateTask(l, func(context.Context) (int, error) {
+			log = append(log, "other")
+			return 0, nil
+		})
+		_ = loop.Sleep(ctx, 0) // let other start... it runs now
+		log = append(log, "before")
+		_, _ = future.Await(ctx, p.Future())
+		log = append(log, "after") // no other task ran in between
+		_, err := future.Await(ctx, other)
+		return 0, err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"other", "before", "after"}, log)
+}
+
+func TestPoolServesManySuspendedCoroutinesWithFewWorkers(t *testing.T) {
+	l := loop.NewPool(loop.WithWorkers(2))
+	defer l.Close()
+	const n = 1000
+	var suspended atomic.Int32
+	gate := future.NewPromise[int]()
+	v, err := run(t, l, func(ctx context.Context) (int, error) {
+		tasks := make([]*future.Future[int], n)
+		for i := range tasks {
+			tasks[i] = loop.CreateTask(l, func(ctx context.Context) (int, error) {
+				suspended.Add(1)
+				g, err := future.Await(ctx, gate.Future())
+				return g + 1, err
+			})
+		}
+		for suspended.Load() < n {
+			if err := loop.Sleep(ctx, 0); err != nil {
+				return 0, err
+			}
+		}
+		_ = gate.Resolve(1)
+		sum := 0
+		for _, f := range tasks {
+			v, err := future.Await(ctx, f)
+			if err != nil {
+				return 0, err
+			}
+			sum += v
+		}
+		return sum, nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 2*n, v)
+}
+
+func TestPoolRunsInParallel(t *testing.T) {
+	l := loop.NewPool(loop.WithWorkers(2))
+	defer l.Close()
+	// Two callbacks that each wait for the other: only parallel workers can
+	// finish them.
+	a, b := make(chan struct{}), make(chan struct{})
+	_, err := run(t, l, func(ctx context.Context) (int, error) {
+		done := future.NewPromise[int]()
+		_, _ = l.CallSoonThreadsafe(func() { close(a); <-b })
+		_, _ = l.CallSoonThreadsafe(func() { close(b); <-a; _ = done.Resolve(0) })
+		return future.Await(ctx, done.Future())
+	})
+	require.NoError(t, err)
+}
+
+func TestCallSoonIsFIFOAndCancellable(t *testing.T) {
+	l := loop.NewSingleThread()
+	defer l.Close()
+	var got []int
+	_, err := run(t, l, func(ctx context.Context) (int, error) {
+		var hs []loop.Handle
+		for i := range 5 {
+			h, err := l.CallSoon(func() { got = append(got, i) })
+			if err != nil {
+				return 0, err
+			}
+			hs = append(hs, h)
+		}
+		hs[2].Cancel()
+		hs[2].Cancel() // twice is harmless
+		return 0, loop.Sleep(ctx, 0)
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, 1, 3, 4}, got)
+}
+
+func TestHandleCancelWorksFromOtherGoroutines(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		var ran atomic.Bool
+		h, err := l.CallSoonThreadsafe(func() { ran.Store(true) })
+		require.NoError(t, err)
+		var wg sync.WaitGroup
+		wg.Go(h.Cancel)
+		wg.Wait()
+		mustWork(t, l)
+		assert.False(t, ran.Load())
+		loop.Handle{}.Cancel() // the zero handle is harmless
+	})
+}
+
+func TestGetRunningLoop(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		got, err := run(t, l, func(ctx context.Context) (*loop.Loop, error) {
+			type key struct{}
+			return loop.GetRunningLoop(context.WithValue(ctx, key{}, 1))
+		})
+		require.NoError(t, err)
+		assert.Same(t, l, got)
+		_, err = loop.GetRunningLoop(bg)
+		assert.ErrorIs(t, err, loop.ErrNoRunningLoop)
+		assert.ErrorIs(t, loop.Sleep(bg, 0), loop.ErrNoRunningLoop)
+	})
+}

@@ -1,0 +1,25 @@
+// Package loop provides asyncio's event loop for Go, with two engines chosen
+// by constructor, as tokio offers a current-thread and a multi-thread
+// runtime:
+//
+//   - NewSingleThread: every callback and every coroutine body runs on one
+//     OS thread, locked with runtime.LockOSThread for the loop's life.
+//     Coroutines are Go runtime coroutines (iter.Pull) switched on that
+//     thread, so a suspend/resume costs about what an iter.Pull round trip
+//     does, where a channel handoff to a locked goroutine costs hundreds of
+//     times more. Nothing runs in parallel, so loop code needs no locks.
+//   - NewPool: callbacks and coroutine bodies run on up to N worker
+//     goroutines in parallel, bounded by an x/sync semaphore. A coroutine
+//     suspended in Await holds no worker.
+//
+// The asyncio surface keeps asyncio's names: RunUntilComplete, Run,
+// CreateTask, CallSoon, CallSoonThreadsafe, Sleep, GetRunningLoop, Close.
+// Where a method cannot take a type parameter, the name is a generic
+// function taking the loop (RunUntilComplete, CreateTask).
+//
+// As in asyncio, a loop runs only inside RunUntilComplete (or Run): work
+// scheduled between runs waits for the next one. Unlike a goroutine started
+// with go, a task has a typed result, can be cancelled at its suspension
+// points with a cause, and is never lost: Close cancels what is pending and
+// every task's future says how it ended.
+package loop

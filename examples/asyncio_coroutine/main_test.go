@@ -3,6 +3,8 @@ package main
 import (
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/goasyncio/asyncio/examples/internal/engine"
 )
 
@@ -12,5 +14,7 @@ entering event loop
 in coroutine
 closing event loop
 `
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestOutputMatchesPython(t *testing.T) { engine.Check(t, want, run) }

@@ -3,6 +3,8 @@ package main
 import (
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/goasyncio/asyncio/examples/internal/engine"
 )
 
@@ -13,5 +15,7 @@ waiting for result2
 in phase2
 return value: ('result1', 'result2 derived from result1')
 `
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestOutputMatchesPython(t *testing.T) { engine.Check(t, want, run) }

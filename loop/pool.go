@@ -26,11 +26,7 @@ type pool struct {
 	n   int64
 	sem *semaphore.Weighted
 
-	mu    sync.Mutex // protects items, head and seq
-	items []entry
-	head  int
-	seq   uint64
-	n0    atomic.Int32 // len(items) - head, for lock-free checks
+	in inbox // queued callbacks and task starts
 
 	stopping atomic.Bool   // workers finish their current item and leave
 	wakeCh   chan struct{} // capacity 1: nudges run to look at its flag
@@ -87,44 +83,22 @@ func (p *pool) callSoon(fn func()) (uint64, error) {
 }
 
 func (p *pool) post(fn func()) uint64 {
-	p.mu.Lock()
-	p.seq++
-	id := p.seq<<1 | 1
-	p.items = append(p.items, entry{fn: fn, id: id})
-	p.n0.Add(1)
-	p.mu.Unlock()
+	id := p.in.push(fn)
 	p.kick()
 	return id
 }
 
 // kick starts workers while there is queued work and a free permit.
 func (p *pool) kick() {
-	for p.n0.Load() > 0 && !p.stopping.Load() && p.sem.TryAcquire(1) {
+	for p.in.n.Load() > 0 && !p.stopping.Load() && p.sem.TryAcquire(1) {
 		p.wg.Go(p.worker)
 	}
-}
-
-func (p *pool) pop() (entry, bool) {
-	p.mu.Lock()
-	if p.head == len(p.items) {
-		p.mu.Unlock()
-		return entry{}, false
-	}
-	e := p.items[p.head]
-	p.items[p.head] = entry{}
-	p.head++
-	if p.head == len(p.items) {
-		p.items, p.head = p.items[:0], 0
-	}
-	p.n0.Add(-1)
-	p.mu.Unlock()
-	return e, true
 }
 
 // worker runs queued items while it holds a permit (taken by kick).
 func (p *pool) worker() {
 	for !p.stopping.Load() {
-		e, ok := p.pop()
+		e, ok := p.in.pop()
 		if !ok {
 			break
 		}

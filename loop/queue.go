@@ -11,21 +11,22 @@ type entry struct {
 	id uint64
 }
 
-// inbox is a mutex-guarded queue that other goroutines post into and the
-// loop empties a batch at a time, swapping slices so that neither side
-// copies more than once.
+// inbox is a mutex-guarded FIFO that any goroutine posts into. The
+// single-thread loop empties it a batch at a time (takeInto); pool workers
+// take one item each (pop).
 type inbox struct {
-	mu    sync.Mutex // protects items and seq
+	mu    sync.Mutex // protects items, head and seq
 	items []entry
-	seq   uint64 // last id handed out; ids are seq<<1|tag
+	head  int    // items[:head] have been popped
+	seq   uint64 // last id handed out; posted ids are seq<<1|1 (see cancels)
 	n     atomic.Int32
 }
 
-// push appends fn and returns its id; tag (0 or 1) is the id's low bit.
-func (q *inbox) push(fn func(), tag uint64) uint64 {
+// push appends fn and returns its id.
+func (q *inbox) push(fn func()) uint64 {
 	q.mu.Lock()
 	q.seq++
-	id := q.seq<<1 | tag
+	id := q.seq<<1 | 1
 	q.items = append(q.items, entry{fn: fn, id: id})
 	q.n.Add(1)
 	q.mu.Unlock()
@@ -38,12 +39,34 @@ func (q *inbox) takeInto(dst []entry) []entry {
 		return dst
 	}
 	q.mu.Lock()
-	dst = append(dst, q.items...)
-	clear(q.items)
-	q.items = q.items[:0]
-	q.n.Store(0)
+	dst = append(dst, q.items[q.head:]...)
+	q.reset()
 	q.mu.Unlock()
 	return dst
+}
+
+// pop removes and returns the oldest entry.
+func (q *inbox) pop() (entry, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.head == len(q.items) {
+		return entry{}, false
+	}
+	e := q.items[q.head]
+	q.items[q.head] = entry{} // drop the func for the collector
+	q.head++
+	q.n.Add(-1)
+	if q.head == len(q.items) {
+		q.reset()
+	}
+	return e, true
+}
+
+// reset empties the queue, keeping its storage. Called with mu held.
+func (q *inbox) reset() {
+	clear(q.items)
+	q.items, q.head = q.items[:0], 0
+	q.n.Store(0)
 }
 
 // cancels records the ids of callbacks cancelled through their Handle

@@ -220,7 +220,7 @@ func (s *single) callSoon(fn func()) (uint64, error) {
 }
 
 func (s *single) post(fn func()) uint64 {
-	id := s.in.push(fn, 1)
+	id := s.in.push(fn)
 	s.wakeup()
 	return id
 }

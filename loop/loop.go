@@ -231,11 +231,16 @@ func GetRunningLoop(ctx context.Context) (*Loop, error) {
 }
 
 func taskOf(ctx context.Context) *task {
-	if ctx == nil {
-		return nil
-	}
 	if t, ok := ctx.(*task); ok {
 		return t
+	}
+	return taskFromValue(ctx)
+}
+
+// taskFromValue is taskOf for a context derived from a task's.
+func taskFromValue(ctx context.Context) *task {
+	if ctx == nil {
+		return nil
 	}
 	t, _ := ctx.Value(future.SuspenderKey{}).(*task)
 	return t
@@ -251,9 +256,21 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	if t == nil {
 		return ErrNoRunningLoop
 	}
-	if d <= 0 {
-		return t.Yield()
+	if d > 0 {
+		return t.sleep(ctx, d)
 	}
+	if t.yield == nil || t.state.Load() != tsRunning || t.cancelPending.Load() {
+		return t.yieldSlow()
+	}
+	// The single-thread fast path, written out here: every call active
+	// across the coroutine switch costs a mispredicted return (see entry).
+	t.yielding = true
+	t.yield(struct{}{})
+	return t.takeCancel()
+}
+
+// sleep is Sleep for d > 0.
+func (t *task) sleep(ctx context.Context, d time.Duration) error {
 	p := future.NewPromise[struct{}]()
 	timer := time.AfterFunc(d, func() { _ = p.Resolve(struct{}{}) })
 	defer timer.Stop()

@@ -83,7 +83,7 @@ func (p *pool) callSoon(fn func()) (uint64, error) {
 }
 
 func (p *pool) post(fn func()) uint64 {
-	id := p.in.push(fn)
+	id := p.in.push(entry{fn: fn})
 	p.kick()
 	return id
 }

@@ -142,22 +142,19 @@ func (s *single) loop(stop *atomic.Bool) {
 			s.sleeping.Store(false)
 			continue
 		}
+		// Run the callbacks that were ready when the iteration began;
+		// those they schedule wait for the next one. (Written out here
+		// rather than in a function: see entry.)
 		s.batch, s.ready = s.ready, s.batch[:0]
-		s.runBatch(s.batch)
+		for i := 0; i < len(s.batch); {
+			i = s.runFrom(s.batch, i, &s.ran)
+		}
+		// Publishing the watermark costs atomic stores; it matters only
+		// when someone has cancelled a handle (see cancels).
+		if s.l.cancels.n.Load() != 0 {
+			s.l.cancels.advance(s.ran)
+		}
 		clear(s.batch)
-	}
-}
-
-// runBatch runs the callbacks that were ready when the iteration began;
-// callbacks they schedule wait for the next iteration.
-func (s *single) runBatch(b []entry) {
-	for i := 0; i < len(b); {
-		i = s.runFrom(b, i, &s.ran)
-	}
-	// Publishing the watermark costs atomic stores; it matters only when
-	// someone has cancelled a handle (see cancels).
-	if s.l.cancels.n.Load() != 0 {
-		s.l.cancels.advance(s.ran)
 	}
 }
 
@@ -183,7 +180,11 @@ func (s *single) runFrom(b []entry, i int, ran *[2]uint64) (next int) {
 		if c.n.Load() != 0 && c.take(e.id) {
 			continue
 		}
-		e.fn()
+		if e.t != nil {
+			s.step(e.t)
+		} else {
+			e.fn()
+		}
 		s.drainInbox()
 	}
 	normal = true
@@ -219,8 +220,10 @@ func (s *single) callSoon(fn func()) (uint64, error) {
 	}
 }
 
-func (s *single) post(fn func()) uint64 {
-	id := s.in.push(fn)
+func (s *single) post(fn func()) uint64 { return s.postEntry(entry{fn: fn}) }
+
+func (s *single) postEntry(e entry) uint64 {
+	id := s.in.push(e)
 	s.wakeup()
 	return id
 }
@@ -260,7 +263,7 @@ func (s *single) step(t *task) {
 		// stays running, so a wake cannot queue the task a second time.
 		t.yielding = false
 		s.seq++
-		s.ready = append(s.ready, entry{fn: t.stepFn, id: s.seq << 1})
+		s.ready = append(s.ready, entry{t: t, id: s.seq << 1})
 		return
 	}
 	switch t.state.Load() {
@@ -309,7 +312,7 @@ func (s *single) yield(t *task) {
 
 func (s *single) wake(t *task) {
 	if t.state.CompareAndSwap(tsSuspended, tsScheduled) {
-		s.post(t.stepFn)
+		s.postEntry(entry{t: t})
 	}
 }
 

@@ -225,6 +225,12 @@ func (t *task) takeCancel() error {
 	if !t.cancelPending.Load() {
 		return nil
 	}
+	return t.takeCancelLocked()
+}
+
+// takeCancelLocked is takeCancel's slow path, apart so that the fast one
+// inlines.
+func (t *task) takeCancelLocked() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	err := t.cause
@@ -281,9 +287,10 @@ func (t *task) mustStop(ctx context.Context, w future.Waitable) error {
 	return nil
 }
 
-// Yield gives other tasks and callbacks a turn and resumes the task on a
-// later iteration (asyncio's sleep(0)).
-func (t *task) Yield() error {
+// yieldSlow is Sleep(ctx, 0) on the pool engine, for a task that is not
+// running, and with a cancellation to deliver; Sleep has the single-thread
+// fast path.
+func (t *task) yieldSlow() error {
 	if t.state.Load() != tsRunning {
 		return fmt.Errorf("%w: Sleep on a task that is not running", future.ErrWrongGoroutine)
 	}

@@ -31,6 +31,12 @@ type Loop struct {
 	eng     engine
 	state   atomic.Int32
 	cancels cancels
+	clock   clock
+	timers  timers
+
+	// jobs counts executor jobs in flight: work outside the loop that will
+	// come back to it, so virtual time must not jump past it.
+	jobs atomic.Int64
 
 	closeMu sync.Mutex // serializes Close
 
@@ -38,6 +44,14 @@ type Loop struct {
 	tasks   *task      // live tasks, linked through prev and next
 	ntasks  int
 	drained *atomic.Bool // set while Close waits for the last task
+}
+
+// newLoop makes the engine-independent part of a loop.
+func newLoop(opts []Option) *Loop {
+	l := &Loop{cfg: newConfig(opts)}
+	l.clock.epoch = time.Now()
+	l.clock.virtual = l.cfg.virtual
+	return l
 }
 
 // engine is what the two loop engines implement.
@@ -113,10 +127,6 @@ func (l *Loop) CallSoonThreadsafe(fn func()) (Handle, error) {
 	return Handle{c: &l.cancels, id: l.eng.post(fn)}, nil
 }
 
-// Time returns the loop's clock reading: the current time, with a monotonic
-// reading, as time.Now gives it.
-func (l *Loop) Time() time.Time { return time.Now() }
-
 // IsRunning reports whether RunUntilComplete (or Close's final drain) is
 // running the loop.
 func (l *Loop) IsRunning() bool { return l.state.Load() == stateRunning }
@@ -164,6 +174,7 @@ func (l *Loop) Close() error {
 		t.cancel(cause)
 	}
 	err := l.eng.run(stop)
+	l.timers.reset()
 	l.state.Store(stateClosed)
 	l.eng.shutdown()
 	return err
@@ -272,8 +283,13 @@ func Sleep(ctx context.Context, d time.Duration) error {
 // sleep is Sleep for d > 0.
 func (t *task) sleep(ctx context.Context, d time.Duration) error {
 	p := future.NewPromise[struct{}]()
-	timer := time.AfterFunc(d, func() { _ = p.Resolve(struct{}{}) })
-	defer timer.Stop()
-	_, err := future.Await(ctx, p.Future())
+	h, err := t.l.CallLater(d, func() { _ = p.Resolve(struct{}{}) })
+	if err != nil {
+		// The loop is closing: as Await would, report a cancellation.
+		return future.Cancelled(err)
+	}
+	if _, err = future.Await(ctx, p.Future()); err != nil {
+		h.Cancel()
+	}
 	return err
 }

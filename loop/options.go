@@ -15,6 +15,7 @@ type Option interface {
 type config struct {
 	workers int
 	debug   bool
+	virtual bool
 	handler func(error)
 }
 
@@ -58,6 +59,23 @@ func WithExceptionHandler(h func(error)) Option {
 			c.handler = h
 		}
 	})
+}
+
+// WithVirtualTime gives the loop a virtual clock for tests, like Trio's
+// autojump clock or tokio's paused time. The clock starts at the time the
+// loop is made and stands still while anything on the loop can run; when
+// nothing can (no callback ready, every task waiting, no RunInExecutor job
+// in flight), it jumps to the next timer's deadline and fires it. A test
+// of a ten-minute Sleep then takes microseconds, and timer order is
+// deterministic.
+//
+// Only the loop's own work counts: a goroutine outside the loop that will
+// complete a future later does not hold the clock back, so a task waiting
+// on one may see timers fire first. Use RunInExecutor for such work, or
+// run the loop inside a testing/synctest bubble, whose fake clock the
+// default clock follows. Affects both engines.
+func WithVirtualTime() Option {
+	return optionFunc(func(c *config) { c.virtual = true })
 }
 
 func defaultHandler(err error) {

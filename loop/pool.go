@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sync/semaphore"
 
@@ -29,7 +30,10 @@ type pool struct {
 	in inbox // queued callbacks and task starts
 
 	stopping atomic.Bool   // workers finish their current item and leave
-	wakeCh   chan struct{} // capacity 1: nudges run to look at its flag
+	wakeCh   chan struct{} // capacity 1: nudges run to look at its flag and timers
+	woken    atomic.Int64  // parked bodies woken but not yet holding a permit
+	due      []*timer      // fireDue's buffer; used by run's goroutine only
+	timer    *time.Timer   // wakes run for the next timer; made on first use
 	wg       sync.WaitGroup
 }
 
@@ -39,7 +43,7 @@ type pool struct {
 // unchanged, but shared state needs the same care as with any goroutines.
 // A coroutine suspended in Await holds no worker.
 func NewPool(opts ...Option) *Loop {
-	l := &Loop{cfg: newConfig(opts)}
+	l := newLoop(opts)
 	p := &pool{
 		l:      l,
 		n:      int64(l.cfg.workers),
@@ -52,11 +56,16 @@ func NewPool(opts ...Option) *Loop {
 	return l
 }
 
+// run lets the workers go and, until stop is set, serves the timers: the
+// goroutine that called RunUntilComplete posts each timer when it is due.
 func (p *pool) run(stop *atomic.Bool) error {
 	p.sem.Release(p.n)
 	p.kick()
 	for !stop.Load() {
-		<-p.wakeCh
+		if p.l.timers.n.Load() != 0 {
+			p.fireDue()
+		}
+		p.idle(stop)
 	}
 	// Pause: workers leave after their current item; bodies that wake
 	// later queue behind this Acquire until the next run.
@@ -64,6 +73,70 @@ func (p *pool) run(stop *atomic.Bool) error {
 	_ = p.sem.Acquire(context.Background(), p.n)
 	p.stopping.Store(false)
 	return nil
+}
+
+// fireDue posts the timers that are due, in order.
+func (p *pool) fireDue() {
+	p.due = p.l.timers.popDue(p.l.clock.now(), p.due)
+	for _, tm := range p.due {
+		p.in.push(entry{fn: tm.fire})
+	}
+	clear(p.due)
+	p.due = p.due[:0]
+	p.kick()
+}
+
+// idle waits for the next timer, a new earlier timer or stop. With virtual
+// time it jumps the clock instead, once the pool is quiescent; every
+// worker that gives up its permit nudges it to check (see release).
+func (p *pool) idle(stop *atomic.Bool) {
+	when, ok := p.l.timers.next()
+	switch {
+	case !ok:
+		<-p.wakeCh
+	case p.l.clock.virtual:
+		if !p.quiescent() {
+			<-p.wakeCh
+			return
+		}
+		p.l.clock.jump(when)
+	default:
+		d := time.Duration(when - p.l.clock.now())
+		if d <= 0 || stop.Load() {
+			return
+		}
+		if p.timer == nil {
+			p.timer = time.NewTimer(d)
+		} else {
+			p.timer.Reset(d)
+		}
+		select {
+		case <-p.wakeCh: // stop, or an earlier timer
+		case <-p.timer.C: // the next timer is due
+		}
+	}
+}
+
+// quiescent reports whether nothing on the pool can run: every permit is
+// free with nobody queued for one, no woken body is on its way to queue,
+// nothing is posted and no executor job is in flight. Holding all the
+// permits while it looks keeps anything from starting meanwhile.
+func (p *pool) quiescent() bool {
+	if !p.sem.TryAcquire(p.n) {
+		return false
+	}
+	ok := p.woken.Load() == 0 && p.in.n.Load() == 0 && p.l.jobs.Load() == 0
+	p.sem.Release(p.n)
+	return ok
+}
+
+// release gives back a worker's permit and, under virtual time, nudges run
+// to see whether the pool has gone quiet.
+func (p *pool) release() {
+	p.sem.Release(1)
+	if p.l.clock.virtual {
+		p.wakeup()
+	}
 }
 
 func (p *pool) wakeup() {
@@ -114,7 +187,7 @@ func (p *pool) worker() {
 			return // runtime.Goexit: runOne released the permit
 		}
 	}
-	p.sem.Release(1)
+	p.release()
 	// An item posted after the pop above found nothing, but before the
 	// release, saw no free permit: look again.
 	p.kick()
@@ -135,7 +208,7 @@ func (p *pool) runOne(fn func()) (ok bool) {
 			return
 		}
 		p.l.report(future.ErrGoexit)
-		p.sem.Release(1)
+		p.release()
 		p.kick()
 	}()
 	fn()
@@ -159,37 +232,52 @@ func (p *pool) park(t *task, ctx context.Context, w future.Waitable) {
 	ch := t.wakeCh
 	t.mu.Unlock()
 
-	if !w.OnDone(t.wakeFn) {
-		return
-	}
+	// Suspended before OnDone registers, so that a wake coming as soon as
+	// it does can claim the task (see wake).
 	t.state.Store(tsSuspended)
 	defer t.state.Store(tsParking)
+	if !w.OnDone(t.wakeFn) || t.cancelPending.Load() {
+		// Done already, or a cancellation to deliver (cancel sets
+		// cancelPending before it wakes): do not park. A wake that
+		// claimed the task meanwhile has sent a token; take it.
+		if !t.state.CompareAndSwap(tsSuspended, tsParking) {
+			<-ch
+			p.woken.Add(-1)
+		}
+		return
+	}
 	var stopAfter func() bool
 	if ctx != context.Context(t) && ctx.Done() != nil {
 		stopAfter = context.AfterFunc(ctx, t.wakeFn)
 	}
-	p.sem.Release(1)
+	p.release()
 	p.kick()
-	<-ch // a wake token: from w, ctx, a cancellation, or a stale one
+	<-ch // the token of the wake that claimed the task
 	if stopAfter != nil {
 		stopAfter()
 	}
 	_ = p.sem.Acquire(context.Background(), 1) // background: cannot fail
+	p.woken.Add(-1)                            // counted by the permit now
 }
 
 func (p *pool) yield(t *task) {
-	p.sem.Release(1)
+	p.release()
 	p.kick()
 	_ = p.sem.Acquire(context.Background(), 1)
 }
 
+// wake claims a suspended task and sends it the one token that lets it
+// go on. The claim makes wakes exact: of any number of wakes (the awaited
+// future, ctx, a cancellation, a stale registration from an earlier park),
+// one sends a token and the rest do nothing, so the buffer of one never
+// fills and woken counts each body on its way back exactly once.
+//
+// Reading t.wakeCh without t.mu is safe: park wrote it before its store of
+// tsSuspended, which the successful compare-and-swap observes.
 func (p *pool) wake(t *task) {
-	t.mu.Lock()
-	ch := t.wakeCh
-	t.mu.Unlock()
-	select {
-	case ch <- struct{}{}:
-	default: // not parked yet (nil), or a token is already there
+	if t.state.CompareAndSwap(tsSuspended, tsScheduled) {
+		p.woken.Add(1)
+		t.wakeCh <- struct{}{}
 	}
 }
 

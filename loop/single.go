@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/goasyncio/asyncio/future"
 )
@@ -30,6 +31,9 @@ type single struct {
 	ran          [2]uint64                 // highest id dispatched, per tag (see cancels)
 	goexited     []func() (struct{}, bool) // coroutines parked by goexit
 
+	due   []*timer    // fireDue's buffer
+	timer *time.Timer // wakes idle for the next timer; made on first use
+
 	in       inbox         // callbacks posted from other goroutines
 	sleeping atomic.Bool   // the loop goroutine is (about to be) blocked on wakeCh
 	wakeCh   chan struct{} // capacity 1: a pending wakeup
@@ -49,7 +53,7 @@ type single struct {
 // Coroutine bodies must not call runtime.LockOSThread or UnlockOSThread: the
 // Go runtime aborts when a coroutine switch finds the thread lock changed.
 func NewSingleThread(opts ...Option) *Loop {
-	l := &Loop{cfg: newConfig(opts)}
+	l := newLoop(opts)
 	s := &single{
 		l:      l,
 		wakeCh: make(chan struct{}, 1),
@@ -132,12 +136,16 @@ func (s *single) shutdown() {
 func (s *single) loop(stop *atomic.Bool) {
 	for !stop.Load() {
 		s.ready = s.in.takeInto(s.ready)
+		if s.l.timers.n.Load() != 0 {
+			// Due timers go after what is ready, as in asyncio.
+			s.fireDue()
+		}
 		if len(s.ready) == 0 {
 			// Announce the sleep before the last look, so that a poster
 			// either sees sleeping or its item is seen here.
 			s.sleeping.Store(true)
 			if s.in.n.Load() == 0 && !stop.Load() {
-				<-s.wakeCh
+				s.idle()
 			}
 			s.sleeping.Store(false)
 			continue
@@ -189,6 +197,48 @@ func (s *single) runFrom(b []entry, i int, ran *[2]uint64) (next int) {
 	}
 	normal = true
 	return i
+}
+
+// fireDue queues the timers that are due.
+func (s *single) fireDue() {
+	s.due = s.l.timers.popDue(s.l.clock.now(), s.due)
+	for _, tm := range s.due {
+		s.seq++
+		s.ready = append(s.ready, entry{fn: tm.fire, id: s.seq << 1})
+	}
+	clear(s.due)
+	s.due = s.due[:0]
+}
+
+// idle waits, with nothing ready, for a post or the next timer. With
+// virtual time and no executor job in flight nothing can happen before
+// that timer, so the clock jumps to it instead.
+func (s *single) idle() {
+	when, ok := s.l.timers.next()
+	switch {
+	case !ok:
+		<-s.wakeCh // a post or a new timer
+	case s.l.clock.virtual:
+		if s.l.jobs.Load() == 0 {
+			s.l.clock.jump(when)
+			return
+		}
+		<-s.wakeCh // the job's result, or the end of the job
+	default:
+		d := time.Duration(when - s.l.clock.now())
+		if d <= 0 {
+			return
+		}
+		if s.timer == nil {
+			s.timer = time.NewTimer(d)
+		} else {
+			s.timer.Reset(d)
+		}
+		select {
+		case <-s.wakeCh: // a post or an earlier timer
+		case <-s.timer.C: // the next timer is due
+		}
+	}
 }
 
 // drainInbox moves posted callbacks to the ready queue. Called after each

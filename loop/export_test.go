@@ -1,0 +1,4 @@
+package loop
+
+// PendingTimers returns how many timers wait in l's heap.
+func PendingTimers(l *Loop) int { return int(l.timers.n.Load()) }

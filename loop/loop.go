@@ -37,6 +37,7 @@ type Loop struct {
 	// jobs counts executor jobs in flight: work outside the loop that will
 	// come back to it, so virtual time must not jump past it.
 	jobs atomic.Int64
+	exec executor
 
 	closeMu sync.Mutex // serializes Close
 
@@ -173,8 +174,10 @@ func (l *Loop) Close() error {
 	for _, t := range live {
 		t.cancel(cause)
 	}
+	l.cancelJobs(cause)
 	err := l.eng.run(stop)
 	l.timers.reset()
+	l.exec.wg.Wait() // jobs were cancelled; their goroutines must end
 	l.state.Store(stateClosed)
 	l.eng.shutdown()
 	return err

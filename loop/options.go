@@ -17,10 +17,16 @@ type config struct {
 	debug   bool
 	virtual bool
 	handler func(error)
+
+	executorWorkers int
 }
 
 func newConfig(opts []Option) config {
-	c := config{workers: runtime.GOMAXPROCS(0), handler: defaultHandler}
+	c := config{
+		workers:         runtime.GOMAXPROCS(0),
+		handler:         defaultHandler,
+		executorWorkers: min(32, runtime.GOMAXPROCS(0)+4), // asyncio's default pool size
+	}
 	for _, o := range opts {
 		if o != nil {
 			o.apply(&c)
@@ -39,6 +45,14 @@ func (f optionFunc) apply(c *config) { f(c) }
 // a single-thread loop.
 func WithWorkers(n int) Option {
 	return optionFunc(func(c *config) { c.workers = max(n, 1) })
+}
+
+// WithExecutorWorkers sets how many RunInExecutor and ToThread jobs run at
+// once; the rest wait for a slot. The default is min(32, GOMAXPROCS+4),
+// the size asyncio gives its default thread pool. Values below 1 mean 1.
+// Affects both engines.
+func WithExecutorWorkers(n int) Option {
+	return optionFunc(func(c *config) { c.executorWorkers = max(n, 1) })
 }
 
 // WithDebug turns on asyncio-style debug checks: on a single-thread loop,

@@ -1,0 +1,196 @@
+package loop_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop"
+)
+
+func TestToThreadRunsOffTheLoopAndComesBack(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		type threads struct{ job, after int }
+		got, err := run(t, l, func(ctx context.Context) (threads, error) {
+			job, err := loop.ToThread(ctx, func(context.Context) (int, error) {
+				return syscall.Gettid(), nil
+			})
+			return threads{job, syscall.Gettid()}, err
+		})
+		require.NoError(t, err)
+		if tid := l.ThreadID(); tid != 0 {
+			assert.NotEqual(t, tid, got.job, "the job ran off the loop thread")
+			assert.Equal(t, tid, got.after, "the coroutine resumed on the loop thread")
+		}
+	})
+}
+
+func TestCancellingTheAwaiterCancelsTheJob(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		cause := errors.New("no longer needed")
+		started := make(chan struct{})
+		var sawCause atomic.Value
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			f := loop.RunInExecutor(ctx, l, func(ctx context.Context) (int, error) {
+				close(started)
+				<-ctx.Done()
+				sawCause.Store(context.Cause(ctx))
+				return 0, ctx.Err()
+			})
+			awaiter := loop.CreateTask(l, func(ctx context.Context) (int, error) {
+				return future.Await(ctx, f)
+			})
+			// Wait off the loop for the job to start, then cancel.
+			if _, err := loop.ToThread(ctx, func(context.Context) (struct{}, error) {
+				<-started
+				return struct{}{}, nil
+			}); err != nil {
+				return 0, err
+			}
+			awaiter.Cancel(cause)
+			_, err := future.Await(ctx, awaiter)
+			return 0, err
+		})
+		require.ErrorIs(t, err, future.ErrCancelled)
+		require.ErrorIs(t, err, cause)
+		mustWork(t, l)                                    // Close, in eachEngine, waits for the job
+		require.NoError(t, l.Close())                     // so that sawCause is set
+		assert.ErrorIs(t, sawCause.Load().(error), cause) // the job saw why
+	})
+}
+
+func TestExecutorIsBounded(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		const slots, jobs = 2, 6
+		var running, most atomic.Int32
+		started := make(chan struct{}, jobs)
+		gate := make(chan struct{})
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			var fs []*future.Future[int]
+			for i := range jobs {
+				fs = append(fs, loop.RunInExecutor(ctx, l, func(context.Context) (int, error) {
+					n := running.Add(1)
+					for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+					}
+					started <- struct{}{}
+					<-gate
+					running.Add(-1)
+					return i, nil
+				}))
+			}
+			// Let the first slots fill before opening the gate.
+			if _, err := loop.ToThread(ctx, func(context.Context) (int, error) {
+				for range slots {
+					<-started
+				}
+				close(gate)
+				return 0, nil
+			}); err != nil {
+				return 0, err
+			}
+			for i, f := range fs {
+				if v, err := future.Await(ctx, f); err != nil || v != i {
+					return 0, errors.Join(err, errors.New("wrong result"))
+				}
+			}
+			return 0, nil
+		})
+		require.NoError(t, err)
+		assert.LessOrEqual(t, most.Load(), int32(slots))
+	}, loop.WithExecutorWorkers(2))
+}
+
+func TestExecutorJobPanicBecomesAnError(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			return loop.ToThread(ctx, func(context.Context) (int, error) { panic("job exploded") })
+		})
+		var pe *future.PanicError
+		require.ErrorAs(t, err, &pe)
+		assert.Equal(t, "job exploded", pe.Value)
+		assert.NotEmpty(t, pe.Stack)
+		mustWork(t, l)
+	})
+}
+
+func TestExecutorBadInput(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		f := loop.RunInExecutor[int](bg, l, nil)
+		assert.ErrorIs(t, f.Err(), future.ErrNil)
+		//lint:ignore SA1012 a nil context is the bad input under test
+		f = loop.RunInExecutor(nil, l, func(context.Context) (int, error) { return 1, nil })
+		assert.ErrorIs(t, f.Err(), future.ErrNil)
+		_, err := loop.ToThread(bg, func(context.Context) (int, error) { return 1, nil })
+		assert.ErrorIs(t, err, loop.ErrNoRunningLoop)
+		mustWork(t, l)
+	})
+	for _, e := range engines {
+		l := e.new()
+		require.NoError(t, l.Close())
+		f := loop.RunInExecutor(bg, l, func(context.Context) (int, error) { return 1, nil })
+		assert.ErrorIs(t, f.Err(), loop.ErrClosed)
+	}
+}
+
+func TestCloseCancelsAndWaitsForJobs(t *testing.T) {
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			l := e.new()
+			started := make(chan struct{})
+			var finished atomic.Bool
+			var cause error
+			_, err := run(t, l, func(ctx context.Context) (int, error) {
+				loop.RunInExecutor(ctx, l, func(ctx context.Context) (int, error) {
+					close(started)
+					<-ctx.Done()
+					cause = context.Cause(ctx)
+					finished.Store(true)
+					return 0, nil
+				})
+				return loop.ToThread(ctx, func(context.Context) (int, error) { <-started; return 0, nil })
+			})
+			require.NoError(t, err)
+			require.NoError(t, l.Close())
+			assert.True(t, finished.Load(), "Close waited for the job")
+			assert.ErrorIs(t, cause, loop.ErrClosed)
+		})
+	}
+}
+
+// A job in flight is work the loop is waiting for: virtual time must not
+// jump past it.
+func TestVirtualTimeWaitsForJobs(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		start := l.Time()
+		gate := make(chan struct{})
+		type times struct{ job, sleeper time.Duration }
+		got, err := run(t, l, func(ctx context.Context) (times, error) {
+			sleeper := loop.CreateTask(l, func(ctx context.Context) (time.Duration, error) {
+				err := loop.Sleep(ctx, time.Hour)
+				return l.Time().Sub(start), err
+			})
+			job := loop.RunInExecutor(ctx, l, func(context.Context) (time.Duration, error) {
+				<-gate
+				return l.Time().Sub(start), nil
+			})
+			// Everything on the loop now waits; only the job can go on.
+			go close(gate)
+			j, err := future.Await(ctx, job)
+			if err != nil {
+				return times{}, err
+			}
+			s, err := future.Await(ctx, sleeper)
+			return times{j, s}, err
+		})
+		require.NoError(t, err)
+		assert.Zero(t, got.job, "no time passed while the job ran")
+		assert.Equal(t, time.Hour, got.sleeper)
+	}, loop.WithVirtualTime())
+}

@@ -60,6 +60,12 @@ func TestAll(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, []int{1, 2}, v)
 	})
+	t.Run("among completed inputs the first failing argument wins", func(t *testing.T) {
+		first, second := errors.New("first"), errors.New("second")
+		err := future.All(resolved(1), rejected[int](first), rejected[int](second)).Err()
+		assert.ErrorIs(t, err, first)
+		assert.NotErrorIs(t, err, second)
+	})
 	t.Run("the first error in completion order wins", func(t *testing.T) {
 		ps, fs := promises[int](3)
 		all := future.All(fs...)

@@ -8,28 +8,7 @@ import (
 )
 
 // This file holds the combinators over many futures: All, AllSettled, Any
-// and Race. They run no goroutine and need no loop: each registers one
-// OnDone callback per pending input and completes a plain future (made with
-// NewPromise) from whichever goroutine completes the deciding input.
-//
-// Rules shared by all four:
-//
-//   - Inputs are never cancelled, neither when the result settles early nor
-//     when the result is cancelled: an input may be shared with other
-//     readers (JavaScript's Promise.all cannot cancel, and asyncio.gather
-//     leaves siblings running after an error). Cancelling losers is the job
-//     of a loop-level Gather or TaskGroup, which own the tasks they start.
-//   - Cancelling the result completes it as cancelled at once and drops
-//     what it had collected; the inputs carry on.
-//   - Once the result is complete, no more callbacks are registered, and the
-//     ones already registered on pending inputs do nothing but return when
-//     those inputs complete. Each such callback holds only a small record,
-//     not the values collected. Future has no way to remove a callback, so
-//     it stays on its input until that input completes: racing again and
-//     again against a future that never completes grows that future's
-//     callback list by one small entry per call.
-//   - Inputs complete before the call are looked at in argument order, so
-//     Race over futures that are all complete picks the first argument.
+// and Race. The rules they share are documented on All.
 
 // ErrEmpty reports that Any or Race was given no futures: with nothing to
 // wait for, the result could never complete.
@@ -82,7 +61,26 @@ func (e *AggregateError) Unwrap() []error { return e.Errors }
 //
 // All with no futures is complete at once, with an empty slice. A nil
 // future among fs fails the result at once with an error matching ErrNil.
-// Await the result from a loop task (either engine) or a plain goroutine.
+//
+// What holds for All, AllSettled, Any and Race alike:
+//
+//   - No goroutine is started and no loop is needed. The result is a plain
+//     future (it belongs to no executor), completed on the goroutine that
+//     completes the deciding input; that input's completion synchronizes
+//     before any read of the result. Await it from a task on either loop
+//     engine or from any goroutine.
+//   - Inputs are never cancelled, neither when the result is decided early
+//     nor when the result is cancelled, because an input may have other
+//     readers. To cancel the rest when one fails, use the loop's Gather or
+//     TaskGroup, which own the tasks they cancel.
+//   - Cancelling the result completes it as cancelled at once and drops
+//     what it had collected; the inputs carry on.
+//   - Inputs are looked at in argument order: one already complete is
+//     handled at once, a pending one gets a callback, and registration
+//     stops as soon as the result is decided. A callback does nothing once
+//     the result is complete and keeps only a small record, not the values. A Future cannot drop a callback,
+//     so it stays until its input completes: racing again and again against
+//     a future that never completes grows that future's callback list.
 func All[T any](fs ...*Future[T]) *Future[[]T] {
 	p := NewPromise[[]T]()
 	if err := checkNil("All", fs); err != nil {
@@ -167,8 +165,9 @@ func (s *allState[T]) release() {
 // gets a Result whose Err matches ErrNil, and the others are still
 // collected.
 //
-// AllSettled with no futures is complete at once, with an empty slice.
-// Await the result from a loop task (either engine) or a plain goroutine.
+// AllSettled with no futures is complete at once, with an empty slice. The
+// points listed under All (no goroutine, inputs never cancelled, cancelling
+// the result) hold here too.
 func AllSettled[T any](fs ...*Future[T]) *Future[[]Result[T]] {
 	p := NewPromise[[]Result[T]]()
 	s := &settledState[T]{p: p, results: make([]Result[T], len(fs)), left: len(fs)}
@@ -228,8 +227,9 @@ func (s *settledState[T]) release() {
 // argument order. Pending inputs are left running once one succeeds.
 //
 // Any with no futures fails at once with an error matching ErrEmpty; a nil
-// future among fs fails it at once with an error matching ErrNil. Await the
-// result from a loop task (either engine) or a plain goroutine.
+// future among fs fails it at once with an error matching ErrNil. The points
+// listed under All (no goroutine, inputs never cancelled, cancelling the
+// result) hold here too.
 func Any[T any](fs ...*Future[T]) *Future[T] {
 	p := NewPromise[T]()
 	if err := checkInputs("Any", fs); err != nil {
@@ -284,8 +284,10 @@ func (s *anyState[T]) release() {
 // are left running.
 //
 // Race with no futures fails at once with an error matching ErrEmpty; a nil
-// future among fs fails it at once with an error matching ErrNil. Await the
-// result from a loop task (either engine) or a plain goroutine.
+// future among fs fails it at once with an error matching ErrNil. The points
+// listed under All (no goroutine, inputs never cancelled, cancelling the
+// result, a callback per pending input) hold here too; among inputs already
+// complete, the first argument wins.
 func Race[T any](fs ...*Future[T]) *Future[T] {
 	p := NewPromise[T]()
 	if err := checkInputs("Race", fs); err != nil {

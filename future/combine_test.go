@@ -201,6 +201,18 @@ func TestAny(t *testing.T) {
 		assert.Contains(t, err.Error(), "all 3 futures failed")
 		assert.Contains(t, err.Error(), "[1] e1")
 	})
+	t.Run("when all fail and one was cancelled, the result reports cancelled", func(t *testing.T) {
+		ps, fs := promises[int](2)
+		a := future.Any(fs...)
+		boom := errors.New("boom")
+		require.NoError(t, ps[0].Cancel(nil))
+		require.NoError(t, ps[1].Reject(boom))
+		assert.True(t, a.Cancelled(), "as AggregateError documents")
+		var agg *future.AggregateError
+		require.ErrorAs(t, a.Err(), &agg)
+		assert.ErrorIs(t, agg.Errors[0], future.ErrCancelled)
+		assert.Same(t, boom, agg.Errors[1])
+	})
 	t.Run("a cancelled input counts as a failure", func(t *testing.T) {
 		ps, fs := promises[int](2)
 		a := future.Any(fs...)

@@ -1,0 +1,125 @@
+package future
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// ErrEmpty reports that Any or Race was given no futures: with nothing to
+// wait for, the result could never complete.
+var ErrEmpty = errors.New("future: no futures given")
+
+// AggregateError is the error of Any when every input failed. It holds one
+// error per input, in argument order, and unwraps to all of them, so
+// errors.Is and errors.As look through it to each input's error. If some
+// input was cancelled, the aggregate therefore matches ErrCancelled too, and
+// the future of Any reports itself cancelled.
+//
+// An AggregateError should not be changed after Any returns it; it is safe
+// to read from many goroutines.
+type AggregateError struct {
+	// Errors holds each input's error, in argument order.
+	Errors []error
+}
+
+// Error lists each input's error after its index.
+func (e *AggregateError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "future: all %d futures failed", len(e.Errors))
+	for i, err := range e.Errors {
+		fmt.Fprintf(&b, "; [%d] %v", i, err)
+	}
+	return b.String()
+}
+
+// Unwrap returns the inputs' errors, in argument order.
+func (e *AggregateError) Unwrap() []error { return e.Errors }
+
+// Any returns a future completed with the value of the first input to
+// succeed, in completion order. If every input fails or is cancelled, the
+// result fails with an *AggregateError holding each input's error in
+// argument order. Pending inputs are left running once one succeeds.
+//
+// Any with no futures fails at once with an error matching ErrEmpty; a nil
+// future among fs fails it at once with an error matching ErrNil. The points
+// listed under All (no goroutine, inputs never cancelled, cancelling the
+// result) hold here too.
+func Any[T any](fs ...*Future[T]) *Future[T] {
+	p := NewPromise[T]()
+	if err := checkInputs("Any", fs); err != nil {
+		_ = p.Reject(err)
+		return p.Future()
+	}
+	s := &anyState[T]{p: p, errs: make([]error, len(fs)), left: len(fs)}
+	watch(fs, p.Future(), s.done, s.release)
+	return p.Future()
+}
+
+// anyState is what Any has collected.
+type anyState[T any] struct {
+	p Promise[T]
+
+	mu   sync.Mutex // protects the fields below
+	errs []error    // nil once the result is settled
+	left int        // inputs not complete yet
+}
+
+func (s *anyState[T]) done(i int, f *Future[T]) {
+	v, err := f.Result()
+	if err == nil {
+		// The first value wins; a later Resolve changes nothing.
+		_ = s.p.Resolve(v)
+		return
+	}
+	s.mu.Lock()
+	if s.errs == nil {
+		s.mu.Unlock()
+		return
+	}
+	s.errs[i] = err
+	if s.left--; s.left > 0 {
+		s.mu.Unlock()
+		return
+	}
+	agg := &AggregateError{Errors: s.errs}
+	s.errs = nil
+	s.mu.Unlock() // before Reject, as in allState.done
+	_ = s.p.Reject(agg)
+}
+
+func (s *anyState[T]) release() {
+	s.mu.Lock()
+	s.errs = nil
+	s.mu.Unlock()
+}
+
+// Race returns a future completed the way the first input to complete
+// completed: with its value, its error, or as cancelled. The other inputs
+// are left running.
+//
+// Race with no futures fails at once with an error matching ErrEmpty; a nil
+// future among fs fails it at once with an error matching ErrNil. The points
+// listed under All (no goroutine, inputs never cancelled, cancelling the
+// result, a callback per pending input) hold here too; among inputs already
+// complete, the first argument wins.
+func Race[T any](fs ...*Future[T]) *Future[T] {
+	p := NewPromise[T]()
+	if err := checkInputs("Race", fs); err != nil {
+		_ = p.Reject(err)
+		return p.Future()
+	}
+	// No state to share: the first Complete wins and later ones return
+	// ErrAlreadyDone, which is the race itself.
+	watch(fs, p.Future(), func(_ int, f *Future[T]) { _ = p.Complete(f.Result()) }, nil)
+	return p.Future()
+}
+
+// checkInputs is checkNil that also refuses an empty list.
+func checkInputs[T any](fn string, fs []*Future[T]) error {
+	if len(fs) == 0 {
+		return fmt.Errorf("%w: %s", ErrEmpty, fn)
+	}
+	return checkNil(fn, fs)
+}

@@ -1,0 +1,234 @@
+package future
+
+import (
+	"fmt"
+	"sync"
+)
+
+// This file holds All and AllSettled, and the machinery all four
+// combinators over many futures share (any.go has Any and Race). The rules
+// they share are documented on All.
+
+// Result is one future's outcome, as AllSettled reports it and as a
+// gather that collects errors instead of failing reports it: Err is nil
+// and Value is the value, or Err is the error (matching ErrCancelled for
+// a cancelled future) and Value is T's zero value.
+//
+// Result is a plain value: its zero value is a successful zero T, it may be
+// copied freely, and, like any value nobody writes, it may be read from many
+// goroutines at once.
+type Result[T any] struct {
+	// Value is the future's value; the zero value when Err is not nil.
+	Value T
+	// Err is the future's error, or nil.
+	Err error
+}
+
+// All returns a future completed with the values of fs, in argument order,
+// once every one has a value. It fails fast: the first input to fail (in
+// completion order) completes the result with that input's error, a
+// cancelled input making the result cancelled, and the inputs still pending
+// are left running (see below).
+//
+// All with no futures is complete at once, with an empty slice. A nil
+// future among fs fails the result at once with an error matching ErrNil.
+//
+// What holds for All, AllSettled, Any and Race alike:
+//
+//   - No goroutine is started and no loop is needed. The result is a plain
+//     future (it belongs to no executor), completed on the goroutine that
+//     completes the deciding input; that input's completion synchronizes
+//     before any read of the result. Await it from a task on either loop
+//     engine or from any goroutine.
+//   - Inputs are never cancelled, neither when the result is decided early
+//     nor when the result is cancelled, because an input may have other
+//     readers. To cancel the rest when one fails, use the loop's Gather or
+//     TaskGroup, which own the tasks they cancel.
+//   - Cancelling the result completes it as cancelled at once and drops
+//     what it had collected; the inputs carry on.
+//   - Inputs are looked at in argument order: one already complete is
+//     handled at once, a pending one gets a callback, and registration
+//     stops as soon as the result is decided. A callback does nothing once
+//     the result is complete and keeps only a small record, not the values. A Future cannot drop a callback,
+//     so it stays until its input completes: racing again and again against
+//     a future that never completes grows that future's callback list.
+func All[T any](fs ...*Future[T]) *Future[[]T] {
+	p := NewPromise[[]T]()
+	if err := checkNil("All", fs); err != nil {
+		_ = p.Reject(err)
+		return p.Future()
+	}
+	if allDone(fs) {
+		// Nothing to wait for: collect in one pass, with no shared state or
+		// callbacks (about half the time and allocations for 100 inputs).
+		values := make([]T, len(fs))
+		for i, f := range fs {
+			v, err := f.Result()
+			if err != nil {
+				_ = p.Reject(err)
+				return p.Future()
+			}
+			values[i] = v
+		}
+		_ = p.Resolve(values)
+		return p.Future()
+	}
+	s := &allState[T]{p: p, values: make([]T, len(fs)), left: len(fs)}
+	watch(fs, p.Future(), s.done, s.release)
+	return p.Future()
+}
+
+// allDone reports whether every future in fs is complete.
+func allDone[T any](fs []*Future[T]) bool {
+	for _, f := range fs {
+		if !f.IsDone() {
+			return false
+		}
+	}
+	return true
+}
+
+// allState is what All has collected.
+type allState[T any] struct {
+	p Promise[[]T]
+
+	mu     sync.Mutex // protects the fields below
+	values []T        // nil once the result is settled
+	left   int        // inputs without a value yet
+}
+
+func (s *allState[T]) done(i int, f *Future[T]) {
+	v, err := f.Result()
+	s.mu.Lock()
+	if s.values == nil {
+		s.mu.Unlock()
+		return
+	}
+	if err != nil {
+		s.values = nil
+		s.mu.Unlock()
+		_ = s.p.Reject(err)
+		return
+	}
+	s.values[i] = v
+	if s.left--; s.left > 0 {
+		s.mu.Unlock()
+		return
+	}
+	values := s.values
+	s.values = nil
+	// Resolve outside mu: it runs the result's callbacks, and one of them
+	// (release) takes mu.
+	s.mu.Unlock()
+	_ = s.p.Resolve(values)
+}
+
+func (s *allState[T]) release() {
+	s.mu.Lock()
+	s.values = nil
+	s.mu.Unlock()
+}
+
+// AllSettled returns a future completed, once every input has completed,
+// with each input's outcome in argument order: a value, an error or a
+// cancellation, as a Result. It never fails on account of its inputs; only
+// cancelling the result itself ends it with an error. A nil future among fs
+// gets a Result whose Err matches ErrNil, and the others are still
+// collected.
+//
+// AllSettled with no futures is complete at once, with an empty slice. The
+// points listed under All (no goroutine, inputs never cancelled, cancelling
+// the result) hold here too.
+func AllSettled[T any](fs ...*Future[T]) *Future[[]Result[T]] {
+	p := NewPromise[[]Result[T]]()
+	s := &settledState[T]{p: p, results: make([]Result[T], len(fs)), left: len(fs)}
+	pending := make([]*Future[T], len(fs))
+	for i, f := range fs {
+		if f == nil {
+			s.results[i].Err = fmt.Errorf("%w: AllSettled: future %d is nil", ErrNil, i)
+			s.left--
+			continue
+		}
+		pending[i] = f
+	}
+	if s.left == 0 {
+		_ = p.Resolve(s.results)
+		return p.Future()
+	}
+	watch(pending, p.Future(), s.done, s.release)
+	return p.Future()
+}
+
+// settledState is what AllSettled has collected.
+type settledState[T any] struct {
+	p Promise[[]Result[T]]
+
+	mu      sync.Mutex  // protects the fields below
+	results []Result[T] // nil once the result is settled
+	left    int         // inputs not complete yet
+}
+
+func (s *settledState[T]) done(i int, f *Future[T]) {
+	v, err := f.Result()
+	s.mu.Lock()
+	if s.results == nil {
+		s.mu.Unlock()
+		return
+	}
+	s.results[i] = Result[T]{Value: v, Err: err}
+	if s.left--; s.left > 0 {
+		s.mu.Unlock()
+		return
+	}
+	results := s.results
+	s.results = nil
+	s.mu.Unlock() // before Resolve, as in allState.done
+	_ = s.p.Resolve(results)
+}
+
+func (s *settledState[T]) release() {
+	s.mu.Lock()
+	s.results = nil
+	s.mu.Unlock()
+}
+
+// watch calls done(i, fs[i]) once each input completes, for as long as out
+// is pending, and release once out completes, whoever completes it. Inputs
+// already complete are handled at once, in argument order; nil entries are
+// skipped. Registration stops as soon as out is complete.
+//
+// done runs on the goroutine that completes the input, inside that input's
+// completion, so it must be quick and must not block (OnDone's contract).
+func watch[T, R any](fs []*Future[T], out *Future[R], done func(int, *Future[T]), release func()) {
+	if release != nil {
+		out.OnDone(release)
+	}
+	for i, f := range fs {
+		if out.IsDone() {
+			return
+		}
+		if f == nil {
+			continue
+		}
+		// Looking before registering saves the closure for inputs that are
+		// already complete; OnDone reporting false covers the input that
+		// completes in between.
+		if f.IsDone() || !f.OnDone(func() {
+			if !out.IsDone() {
+				done(i, f)
+			}
+		}) {
+			done(i, f)
+		}
+	}
+}
+
+// checkNil returns an error matching ErrNil naming the first nil future.
+func checkNil[T any](fn string, fs []*Future[T]) error {
+	for i, f := range fs {
+		if f == nil {
+			return fmt.Errorf("%w: %s: future %d is nil", ErrNil, fn, i)
+		}
+	}
+	return nil
+}

@@ -69,6 +69,18 @@ func TestEventZeroValueSetAndClear(t *testing.T) {
 	<-second
 }
 
+func TestEventDoneOfASetEvent(t *testing.T) {
+	var ev locks.Event
+	ev.Set()
+	<-ev.Done() // closed already
+	ev.Clear()
+	select {
+	case <-ev.Done():
+		t.Fatal("Done closed after Clear")
+	default:
+	}
+}
+
 func TestEventDoneInSelect(t *testing.T) {
 	var ev locks.Event
 	go ev.Set()

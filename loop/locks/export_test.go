@@ -33,3 +33,11 @@ func EventWaiters(e *Event) int {
 	defer e.mu.Unlock()
 	return e.q.n
 }
+
+// LockFirstWaiter returns an opaque handle for the first waiter queued on l,
+// so that a test can see a waiter leave and join the queue again.
+func LockFirstWaiter(l *Lock) any {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.q.head
+}

@@ -60,6 +60,7 @@ func TestLockMutualExclusion(t *testing.T) {
 // mu must be held by the caller.
 func queueLockWaiters(ctx context.Context, l *loop.Loop, mu *locks.Lock, n int, order *[]int) ([]*future.Future[struct{}], error) {
 	fs := make([]*future.Future[struct{}], n)
+	queued := locks.LockWaiters(mu) // read before any task starts: on a pool it may queue at once
 	for i := range fs {
 		fs[i] = task(l, func(ctx context.Context) error {
 			if err := mu.Acquire(ctx); err != nil {
@@ -71,8 +72,7 @@ func queueLockWaiters(ctx context.Context, l *loop.Loop, mu *locks.Lock, n int, 
 			}
 			return mu.Release()
 		})
-		queued := locks.LockWaiters(mu)
-		if err := yieldUntil(ctx, func() bool { return locks.LockWaiters(mu) == queued+1 }); err != nil {
+		if err := yieldUntil(ctx, func() bool { return locks.LockWaiters(mu) == queued+i+1 }); err != nil {
 			return nil, err
 		}
 	}
@@ -253,4 +253,34 @@ func TestLockFromPlainGoroutines(t *testing.T) {
 		}
 		assert.Equal(t, 800, counter)
 	})
+}
+
+func TestLockReleaseSkipsAWaiterCancelledButNotYetRun(t *testing.T) {
+	// One worker: the waiter's promise is cancelled at once, but the task
+	// has not run to leave the queue when Release looks at it. Release must
+	// skip it.
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		var mu locks.Lock
+		var order []int
+		_, err := run(l, func(ctx context.Context) (int, error) {
+			if err := mu.Acquire(ctx); err != nil {
+				return 0, err
+			}
+			fs, err := queueLockWaiters(ctx, l, &mu, 3, &order)
+			if err != nil {
+				return 0, err
+			}
+			assert.True(t, fs[0].Cancel(nil))
+			assert.Equal(t, 3, locks.LockWaiters(&mu), "still queued")
+			if err := mu.Release(); err != nil {
+				return 0, err
+			}
+			_, err = future.Await(ctx, fs[0])
+			assert.ErrorIs(t, err, future.ErrCancelled)
+			return 0, awaitAll(ctx, fs[1], fs[2])
+		})
+		require.NoError(t, err)
+		assert.Equal(t, []int{1, 2}, order)
+		assert.False(t, mu.Locked())
+	}, loop.WithWorkers(1))
 }

@@ -107,6 +107,26 @@ func TestSemaphoreGrantRacingACancellationIsPassedOn(t *testing.T) {
 	}, loop.WithWorkers(1))
 }
 
+func TestSemaphoreReleaseSkipsAWaiterCancelledButNotYetRun(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		sem := locks.NewSemaphore(0)
+		_, err := run(l, func(ctx context.Context) (int, error) {
+			a := task(l, sem.Acquire)
+			if err := yieldUntil(ctx, func() bool { return locks.SemaphoreWaiters(sem) == 1 }); err != nil {
+				return 0, err
+			}
+			assert.True(t, a.Cancel(nil))
+			sem.Release() // a is still queued, but refuses the permit
+			_, err := future.Await(ctx, a)
+			assert.ErrorIs(t, err, future.ErrCancelled)
+			return 0, nil
+		})
+		require.NoError(t, err)
+		assert.True(t, sem.TryAcquire(), "the permit went back to the count")
+		assert.False(t, sem.TryAcquire())
+	}, loop.WithWorkers(1))
+}
+
 func TestSemaphoreFromPlainGoroutines(t *testing.T) {
 	sem := locks.NewSemaphore(1)
 	require.True(t, sem.TryAcquire())

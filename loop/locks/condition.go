@@ -1,0 +1,185 @@
+package locks
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/goasyncio/asyncio/future"
+)
+
+// Condition lets coroutines wait, holding a Lock, until another coroutine
+// notifies them that something changed (asyncio.Condition): what sync.Cond
+// is to goroutines. Wait releases the lock, waits for Notify or NotifyAll,
+// and takes the lock again before it returns. Waiters are woken in the order
+// they started waiting.
+//
+// Make one with NewCondition; the zero value is not usable. A Condition must
+// not be copied after first use. It is safe for concurrent use. A call of
+// Notify or NotifyAll synchronizes before the return of each Wait it wakes;
+// like every wake-up, that return also follows the Release that let the
+// waiter take the lock again.
+type Condition struct {
+	lock *Lock // read-only after NewCondition
+
+	mu sync.Mutex // protects q
+	q  waitq      // waiters, in the order they called Wait
+}
+
+// NewCondition returns a condition variable that uses lock, which several
+// conditions may share. A nil lock gives the condition a new Lock of its
+// own.
+func NewCondition(lock *Lock) *Condition {
+	if lock == nil {
+		lock = new(Lock)
+	}
+	return &Condition{lock: lock}
+}
+
+// Acquire acquires the underlying lock; see Lock.Acquire.
+func (c *Condition) Acquire(ctx context.Context) error { return c.lock.Acquire(ctx) }
+
+// TryAcquire acquires the underlying lock if it is free and nobody waits
+// for it, and reports whether it did. It never blocks or suspends.
+func (c *Condition) TryAcquire() bool { return c.lock.TryAcquire() }
+
+// Release releases the underlying lock; see Lock.Release.
+func (c *Condition) Release() error { return c.lock.Release() }
+
+// Locked reports whether the underlying lock is held.
+func (c *Condition) Locked() bool { return c.lock.Locked() }
+
+// Wait releases the lock, waits until a Notify or NotifyAll wakes it, and
+// acquires the lock again (asyncio's wait). The caller must hold the lock;
+// if the lock is not locked, Wait returns ErrNotLocked at once. Like
+// sync.Cond's, a wake-up says only that the state may have changed: check
+// the condition again, or use WaitFor.
+//
+// Inside a loop task, with the task's context or one derived from it, the
+// task is suspended while it waits. Anywhere else the goroutine blocks
+// until it is notified or ctx ends.
+//
+// On failure, Wait returns context.Cause(ctx), or an error matching
+// future.ErrCancelled if the task was cancelled. Even then it re-acquires
+// the lock before returning, as asyncio does, so the caller's deferred
+// Release stays right: that wait ignores ctx and further cancellations (it
+// returns the first error). The one exception is a loop that is closing,
+// where no task can wait any more: then Wait returns an error matching
+// future.ErrClosed without the lock. A notification that arrived just as
+// the wait failed is passed on to the next waiter, so none is lost.
+func (c *Condition) Wait(ctx context.Context) error {
+	if !c.lock.Locked() {
+		return ErrNotLocked
+	}
+	w := newWaiter()
+	c.mu.Lock()
+	c.q.push(w)
+	c.mu.Unlock()
+	if err := c.lock.Release(); err != nil {
+		c.mu.Lock()
+		c.q.remove(w)
+		c.mu.Unlock()
+		return err // released by someone else since the check
+	}
+
+	err := w.wait(ctx)
+	notified := err == nil
+	if err != nil {
+		notified = w.withdraw()
+		if !notified {
+			c.mu.Lock()
+			c.q.remove(w)
+			c.mu.Unlock()
+		}
+	}
+	rerr := c.reacquire(ctx)
+	if err == nil {
+		err = rerr
+	}
+	if err != nil && notified {
+		// We were notified but report a failure: wake someone else in our
+		// place, so that the notification is not lost.
+		c.notify(1)
+	}
+	return err
+}
+
+// reacquire takes the lock back for Wait, whatever happens to ctx: it
+// waits with a context that is never cancelled (but still finds the task to
+// suspend), retries after a task cancellation, and returns the first
+// error, with the lock held. It gives up, returning an error matching
+// future.ErrClosed without the lock, only when the loop closes.
+func (c *Condition) reacquire(ctx context.Context) error {
+	ctx = context.WithoutCancel(ctx)
+	var first error
+	for {
+		err := c.lock.Acquire(ctx)
+		if err == nil {
+			return first
+		}
+		if first == nil {
+			first = err
+		}
+		if errors.Is(err, future.ErrClosed) {
+			return err
+		}
+	}
+}
+
+// WaitFor waits until predicate returns true (asyncio's wait_for): it calls
+// predicate, holding the lock, and Waits while it returns false. The caller
+// must hold the lock, and holds it again when WaitFor returns, as with
+// Wait. It returns nil once predicate is true, and otherwise the error of
+// the Wait that failed.
+func (c *Condition) WaitFor(ctx context.Context, predicate func() bool) error {
+	for !predicate() {
+		if err := c.Wait(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Notify wakes up to n of the coroutines and goroutines waiting in Wait, the
+// longest-waiting first (asyncio's notify). The caller must hold the lock;
+// otherwise Notify returns ErrNotLocked and wakes nobody. A woken waiter
+// still has to take the lock back, so it runs only after the caller
+// releases it. An n of zero or less wakes nobody.
+func (c *Condition) Notify(n int) error {
+	if !c.lock.Locked() {
+		return ErrNotLocked
+	}
+	c.notify(n)
+	return nil
+}
+
+// NotifyAll wakes every coroutine and goroutine waiting in Wait (asyncio's
+// notify_all). The caller must hold the lock; otherwise NotifyAll returns
+// ErrNotLocked and wakes nobody.
+func (c *Condition) NotifyAll() error {
+	if !c.lock.Locked() {
+		return ErrNotLocked
+	}
+	c.mu.Lock()
+	ws := c.q.popAll()
+	c.mu.Unlock()
+	for _, w := range ws {
+		w.grant()
+	}
+	return nil
+}
+
+// notify wakes up to n waiters, skipping any that gave up meanwhile.
+func (c *Condition) notify(n int) {
+	for woken := 0; woken < n; {
+		c.mu.Lock()
+		w := c.q.pop()
+		c.mu.Unlock()
+		if w == nil {
+			return
+		}
+		if w.grant() {
+			woken++
+		}
+	}
+}

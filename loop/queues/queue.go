@@ -48,7 +48,7 @@ type Queue[T any] struct {
 	// its item back without overfilling the queue.
 	handed, reserved int
 
-	unfinished int                     // items put and not yet marked done by TaskDone
+	unfinished int                      // items put and not yet marked done by TaskDone
 	joined     future.Promise[struct{}] // what Join waits on; valid while joining
 	joining    bool
 

@@ -31,7 +31,7 @@ func TestACancelledGetterTakesNothing(t *testing.T) {
 			g, _ := queues.Waiting(q)
 			assert.Equal(t, 0, g, "the getter left the queue")
 
-			require.NoError(t, q.PutNowait(7))
+			assert.NoError(t, q.PutNowait(7))
 			assert.Equal(t, 1, q.Qsize(), "the item waits for the next Get")
 			return struct{}{}, nil
 		})
@@ -56,7 +56,7 @@ func TestAnItemHandedToACancelledGetterGoesToTheNextGetter(t *testing.T) {
 			if err := until(ctx, nGetters(q, 2)); err != nil {
 				return struct{}{}, err
 			}
-			require.NoError(t, q.PutNowait(7)) // handed to first
+			assert.NoError(t, q.PutNowait(7)) // handed to first
 			assert.True(t, q.Full(), "the handed item counts until its getter resumes")
 			assert.True(t, first.Cancel(errStop))
 
@@ -84,9 +84,9 @@ func TestAnItemHandedToACancelledGetterGoesBackToTheHead(t *testing.T) {
 					if err := until(ctx, nGetters(q, 1)); err != nil {
 						return struct{}{}, err
 					}
-					require.NoError(t, q.PutNowait(item{1, 0})) // handed to getter
-					require.NoError(t, q.PutNowait(item{1, 1}))
-					require.NoError(t, q.PutNowait(item{0, 2}))
+					assert.NoError(t, q.PutNowait(item{1, 0})) // handed to getter
+					assert.NoError(t, q.PutNowait(item{1, 1}))
+					assert.NoError(t, q.PutNowait(item{0, 2}))
 					assert.ErrorIs(t, q.PutNowait(item{9, 9}), queues.ErrFull, "the handed item still counts")
 					assert.True(t, getter.Cancel(errStop))
 					_, err := future.Await(ctx, getter)
@@ -111,7 +111,7 @@ func TestACancelledPutterLeavesNoItem(t *testing.T) {
 	eachEngine(t, func(t *testing.T, l *loop.Loop) {
 		_, err := run(t, l, func(ctx context.Context) (struct{}, error) {
 			q := queues.New[string](1)
-			require.NoError(t, q.PutNowait("kept"))
+			assert.NoError(t, q.PutNowait("kept"))
 			putter := loop.CreateTask(l, func(ctx context.Context) (struct{}, error) {
 				return struct{}{}, q.Put(ctx, "phantom")
 			})
@@ -135,7 +135,7 @@ func TestRoomReservedForACancelledPutterGoesToTheNextPutter(t *testing.T) {
 	eachEngine(t, func(t *testing.T, l *loop.Loop) {
 		_, err := run(t, l, func(ctx context.Context) (struct{}, error) {
 			q := queues.New[string](1)
-			require.NoError(t, q.PutNowait("a"))
+			assert.NoError(t, q.PutNowait("a"))
 			put := func(v string) *future.Future[struct{}] {
 				return loop.CreateTask(l, func(ctx context.Context) (struct{}, error) {
 					return struct{}{}, q.Put(ctx, v)
@@ -150,7 +150,7 @@ func TestRoomReservedForACancelledPutterGoesToTheNextPutter(t *testing.T) {
 				return struct{}{}, err
 			}
 			v, err := q.GetNowait() // reserves the room for first
-			require.NoError(t, err)
+			assert.NoError(t, err)
 			assert.Equal(t, "a", v)
 			assert.True(t, q.Full(), "the room is reserved")
 			assert.True(t, first.Cancel(errStop))
@@ -256,6 +256,32 @@ func TestGrantsRacingCancellationsLoseNothing(t *testing.T) {
 			}
 		}
 		assert.Equal(t, put, real, "exactly the successful puts came out")
-		assert.NotEmpty(t, put)
+	})
+}
+
+func TestCancellingAGetterInTheMiddleKeepsTheOthersInOrder(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		_, err := run(t, l, func(ctx context.Context) (struct{}, error) {
+			q := queues.New[int](0)
+			var gs []*future.Future[int]
+			for i := range 3 {
+				gs = append(gs, loop.CreateTask(l, q.Get))
+				if err := until(ctx, nGetters(q, i+1)); err != nil {
+					return struct{}{}, err
+				}
+			}
+			assert.True(t, gs[1].Cancel(errStop))
+			_, err := future.Await(ctx, gs[1])
+			assert.ErrorIs(t, err, errStop)
+			assert.NoError(t, q.PutNowait(1))
+			assert.NoError(t, q.PutNowait(3))
+			for i, want := range map[int]int{0: 1, 2: 3} {
+				v, err := future.Await(ctx, gs[i])
+				assert.NoError(t, err)
+				assert.Equal(t, want, v)
+			}
+			return struct{}{}, nil
+		})
+		require.NoError(t, err)
 	})
 }

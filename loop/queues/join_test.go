@@ -16,9 +16,9 @@ func TestJoinWaitsForEveryTaskDone(t *testing.T) {
 	eachEngine(t, func(t *testing.T, l *loop.Loop) {
 		_, err := run(t, l, func(ctx context.Context) (struct{}, error) {
 			q := queues.New[int](0)
-			require.NoError(t, q.Join(ctx), "nothing unfinished: Join returns at once")
+			assert.NoError(t, q.Join(ctx), "nothing unfinished: Join returns at once")
 			for i := range 3 {
-				require.NoError(t, q.PutNowait(i))
+				assert.NoError(t, q.PutNowait(i))
 			}
 			joined := make([]*future.Future[struct{}], 2)
 			for i := range joined {
@@ -31,21 +31,21 @@ func TestJoinWaitsForEveryTaskDone(t *testing.T) {
 					return struct{}{}, err
 				}
 			}
-			require.NoError(t, q.TaskDone())
-			require.NoError(t, q.TaskDone())
+			assert.NoError(t, q.TaskDone())
+			assert.NoError(t, q.TaskDone())
 			if err := loop.Sleep(ctx, 0); err != nil { // let the joiners look
 				return struct{}{}, err
 			}
 			for _, f := range joined {
 				assert.False(t, f.IsDone(), "one item is still unfinished")
 			}
-			require.NoError(t, q.TaskDone())
+			assert.NoError(t, q.TaskDone())
 			for _, f := range joined {
 				_, err := future.Await(ctx, f)
 				assert.NoError(t, err)
 			}
 			assert.ErrorIs(t, q.TaskDone(), queues.ErrTaskDoneTooMany)
-			require.NoError(t, q.PutNowait(9))
+			assert.NoError(t, q.PutNowait(9))
 			assert.NoError(t, q.TaskDone(), "the count was left at zero, not below")
 			return struct{}{}, nil
 		})
@@ -58,7 +58,7 @@ func TestACancelledJoinLeavesTheOthersWaiting(t *testing.T) {
 	eachEngine(t, func(t *testing.T, l *loop.Loop) {
 		_, err := run(t, l, func(ctx context.Context) (struct{}, error) {
 			q := queues.New[int](0)
-			require.NoError(t, q.PutNowait(1))
+			assert.NoError(t, q.PutNowait(1))
 			join := func(ctx context.Context) (struct{}, error) { return struct{}{}, q.Join(ctx) }
 			cancelled, other := loop.CreateTask(l, join), loop.CreateTask(l, join)
 			if err := loop.Sleep(ctx, 0); err != nil {
@@ -70,7 +70,7 @@ func TestACancelledJoinLeavesTheOthersWaiting(t *testing.T) {
 			assert.False(t, other.IsDone())
 
 			_, _ = q.GetNowait()
-			require.NoError(t, q.TaskDone())
+			assert.NoError(t, q.TaskDone())
 			_, err = future.Await(ctx, other)
 			return struct{}{}, err
 		})

@@ -80,11 +80,7 @@ func spinUntil(cond func() bool) {
 	}
 }
 
-// getters and putters count the waiters on q.
-func getters[T any](q *queues.Queue[T]) func() bool {
-	return func() bool { g, _ := queues.Waiting(q); return g > 0 }
-}
-
+// nGetters and nPutters report whether n getters or putters wait on q.
 func nGetters[T any](q *queues.Queue[T], n int) func() bool {
 	return func() bool { g, _ := queues.Waiting(q); return g == n }
 }

@@ -42,7 +42,7 @@ func itemLess(a, b item) bool { return a.prio < b.prio }
 func putAll(t *testing.T, q *queues.Queue[item]) {
 	t.Helper()
 	for i, p := range []int{3, 1, 4, 1, 5} {
-		require.NoError(t, q.PutNowait(item{p, i}))
+		assert.NoError(t, q.PutNowait(item{p, i}))
 	}
 }
 
@@ -113,8 +113,8 @@ func TestNowaitCallsReportFullAndEmpty(t *testing.T) {
 			assert.ErrorIs(t, err, queues.ErrEmpty)
 			assert.True(t, q.Empty())
 
-			require.NoError(t, q.PutNowait(1))
-			require.NoError(t, q.PutNowait(2))
+			assert.NoError(t, q.PutNowait(1))
+			assert.NoError(t, q.PutNowait(2))
 			assert.True(t, q.Full())
 			assert.ErrorIs(t, q.PutNowait(3), queues.ErrFull)
 			assert.Equal(t, 2, q.Qsize(), "a failed PutNowait leaves the queue unchanged")
@@ -197,7 +197,7 @@ func TestGettersAreServedInTheOrderTheyCameIn(t *testing.T) {
 				}
 			}
 			for i := range 3 {
-				require.NoError(t, q.PutNowait(i*10))
+				assert.NoError(t, q.PutNowait(i*10))
 			}
 			var got []int
 			for _, f := range tasks {

@@ -16,8 +16,8 @@ func TestShutdownFailsPutsAndDrainsGets(t *testing.T) {
 	eachEngine(t, func(t *testing.T, l *loop.Loop) {
 		_, err := run(t, l, func(ctx context.Context) (struct{}, error) {
 			q := queues.New[int](2)
-			require.NoError(t, q.PutNowait(1))
-			require.NoError(t, q.PutNowait(2))
+			assert.NoError(t, q.PutNowait(1))
+			assert.NoError(t, q.PutNowait(2))
 			putter := loop.CreateTask(l, func(ctx context.Context) (struct{}, error) {
 				return struct{}{}, q.Put(ctx, 3)
 			})
@@ -73,10 +73,10 @@ func TestImmediateShutdownDropsItemsAndReleasesJoin(t *testing.T) {
 		_, err := run(t, l, func(ctx context.Context) (struct{}, error) {
 			q := queues.NewPriority(0, func(a, b int) bool { return a < b })
 			for i := range 4 {
-				require.NoError(t, q.PutNowait(i))
+				assert.NoError(t, q.PutNowait(i))
 			}
 			taken, err := q.Get(ctx)
-			require.NoError(t, err)
+			assert.NoError(t, err)
 			joiner := loop.CreateTask(l, func(ctx context.Context) (struct{}, error) {
 				return struct{}{}, q.Join(ctx)
 			})
@@ -90,7 +90,7 @@ func TestImmediateShutdownDropsItemsAndReleasesJoin(t *testing.T) {
 			assert.ErrorIs(t, err, queues.ErrShutDown)
 			assert.False(t, joiner.IsDone(), "the item taken still awaits its TaskDone")
 			assert.Equal(t, 0, taken)
-			require.NoError(t, q.TaskDone())
+			assert.NoError(t, q.TaskDone())
 			_, err = future.Await(ctx, joiner)
 			assert.NoError(t, err)
 			assert.ErrorIs(t, q.TaskDone(), queues.ErrTaskDoneTooMany, "dropped items were counted done")
@@ -110,8 +110,8 @@ func TestAnItemHandedOutBeforeAnImmediateShutdownIsDelivered(t *testing.T) {
 			if err := until(ctx, nGetters(q, 2)); err != nil {
 				return struct{}{}, err
 			}
-			require.NoError(t, q.PutNowait(1)) // handed to getter
-			require.NoError(t, q.PutNowait(2)) // handed to cancelled
+			assert.NoError(t, q.PutNowait(1)) // handed to getter
+			assert.NoError(t, q.PutNowait(2)) // handed to cancelled
 			q.Shutdown(true)
 			assert.True(t, cancelled.Cancel(errStop))
 
@@ -143,4 +143,63 @@ func TestShutdownEndsWaitsOnGoroutines(t *testing.T) {
 	go func() { _, err := q.Get(bg); geterr <- err }()
 	assert.ErrorIs(t, <-geterr, queues.ErrShutDown)
 	assert.NoError(t, q.Join(bg), "the dropped item was counted done")
+}
+
+func TestAPutterGrantedRoomBeforeShutdownPutsNothing(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		_, err := run(t, l, func(ctx context.Context) (struct{}, error) {
+			q := queues.NewLIFO[int](1)
+			assert.NoError(t, q.PutNowait(1))
+			putter := loop.CreateTask(l, func(ctx context.Context) (struct{}, error) {
+				return struct{}{}, q.Put(ctx, 2)
+			})
+			if err := until(ctx, nPutters(q, 1)); err != nil {
+				return struct{}{}, err
+			}
+			_, err := q.GetNowait() // grants the room to putter
+			assert.NoError(t, err)
+			q.Shutdown(true)
+			_, err = future.Await(ctx, putter)
+			assert.ErrorIs(t, err, queues.ErrShutDown)
+			assert.Equal(t, 0, q.Qsize())
+			assert.NoError(t, q.TaskDone(), "for the item taken")
+			assert.ErrorIs(t, q.TaskDone(), queues.ErrTaskDoneTooMany)
+			return struct{}{}, nil
+		})
+		require.NoError(t, err)
+		mustWork(t, l)
+	})
+}
+
+func TestAWaiterReleasedByShutdownThenCancelledReportsTheCancellation(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		_, err := run(t, l, func(ctx context.Context) (struct{}, error) {
+			q := queues.New[int](1)
+			getter := loop.CreateTask(l, q.Get)
+			if err := until(ctx, nGetters(q, 1)); err != nil {
+				return struct{}{}, err
+			}
+			q.Shutdown(false)
+			assert.True(t, getter.Cancel(errStop))
+			_, err := future.Await(ctx, getter)
+			assert.ErrorIs(t, err, errStop)
+
+			q = queues.New[int](1)
+			assert.NoError(t, q.PutNowait(1))
+			putter := loop.CreateTask(l, func(ctx context.Context) (struct{}, error) {
+				return struct{}{}, q.Put(ctx, 2)
+			})
+			if err := until(ctx, nPutters(q, 1)); err != nil {
+				return struct{}{}, err
+			}
+			q.Shutdown(false)
+			assert.True(t, putter.Cancel(errStop))
+			_, err = future.Await(ctx, putter)
+			assert.ErrorIs(t, err, errStop)
+			assert.Equal(t, []int{1}, drain(q))
+			return struct{}{}, nil
+		})
+		require.NoError(t, err)
+		mustWork(t, l)
+	})
 }

@@ -182,7 +182,8 @@ func (q *Queue[T]) PutNowait(v T) error {
 // queue, then ErrShutDown, including to a Get waiting when Shutdown is
 // called. If ctx is done or the calling task is cancelled first, it returns
 // that error and takes nothing: an item that had already been handed to it
-// goes to the next waiting getter, or back to the head of the queue.
+// goes to the next waiting getter, or else back into the queue where the
+// order of its Put places it (the head, for FIFO).
 func (q *Queue[T]) Get(ctx context.Context) (T, error) {
 	if ctx == nil {
 		var zero T

@@ -26,10 +26,13 @@ var taskCounts = []int{10_000, 1_000_000}
 // sync.WaitGroup.
 //
 // A round of a million tasks keeps every task's future (and, through it, the
-// task) alive until it is awaited, about 1 GB on the single-thread engine, so
-// the larger size also measures the garbage collector's work on a big heap.
-// A round of that size takes about a second, so the default -benchtime runs
-// it once or twice.
+// task) alive until it is awaited: the round allocates about 750 MB on the
+// single-thread engine and 500 MB on the pool, so the larger size also
+// measures the garbage collector's work on a big heap. Such a round takes
+// about a second, so the default -benchtime runs it once or twice. The first
+// one in a process also pays for faulting that heap in from the operating
+// system (measured: 4-5x slower), so compare medians of -count=3 or more,
+// not a single -benchtime=1x run.
 func BenchmarkTaskScaling(b *testing.B) {
 	for _, e := range engines {
 		for _, n := range taskCounts {

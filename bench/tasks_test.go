@@ -31,7 +31,7 @@ var taskCounts = []int{10_000, 1_000_000}
 // measures the garbage collector's work on a big heap. Such a round takes
 // about a second, so the default -benchtime runs it once or twice. The first
 // one in a process also pays for faulting that heap in from the operating
-// system (measured: 4-5x slower), so compare medians of -count=3 or more,
+// system (measured: 2-5x slower), so compare medians of -count=3 or more,
 // not a single -benchtime=1x run.
 func BenchmarkTaskScaling(b *testing.B) {
 	for _, e := range engines {

@@ -17,13 +17,24 @@ func Flag() *string {
 	return flag.String("engine", "single", "loop engine: single (one OS thread) or pool (worker goroutines)")
 }
 
-// New returns a new loop of the named engine.
-func New(name string) (*loop.Loop, error) {
+// New returns a new loop of the named engine, configured by opts (a test
+// passes loop.WithVirtualTime to run a program's sleeps and timers on
+// virtual time).
+//
+// The pool engine gets one worker unless opts say otherwise: the chapter's
+// programs print from several callbacks and tasks and, like every asyncio
+// program, rely on only one of them running at a time. With more workers
+// the pool runs them in parallel and their lines interleave in an order
+// that changes from run to run. One worker still exercises what sets the
+// pool apart: each task body on its own goroutine, parked bodies holding no
+// worker, timers posted by the goroutine that runs the loop.
+func New(name string, opts ...loop.Option) (*loop.Loop, error) {
 	switch name {
 	case "single":
-		return loop.NewSingleThread(), nil
+		return loop.NewSingleThread(opts...), nil
 	case "pool":
-		return loop.NewPool(), nil
+		// Later options win, so opts may still ask for more workers.
+		return loop.NewPool(append([]loop.Option{loop.WithWorkers(1)}, opts...)...), nil
 	}
 	return nil, fmt.Errorf("unknown engine %q (want single or pool)", name)
 }

@@ -1,0 +1,92 @@
+// Command asyncio_cancel_task cancels a task before it has started: the
+// Go translation of asyncio_cancel_task.py. The body never runs, and
+// awaiting the task returns an error matching future.ErrCancelled. Tasks
+// are printed as Python's repr prints them, without the source location.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/goasyncio/asyncio/examples/internal/engine"
+	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop"
+)
+
+// repr formats the task running the coroutine named name as Python's repr
+// does, less the "running at file:line" part. cancelling says whether a
+// cancellation was requested: a task that has not yet seen it is still
+// pending, which Python's repr shows as "cancelling".
+func repr(name string, task *future.Future[string], cancelling bool) string {
+	if !task.IsDone() {
+		state := "pending"
+		if cancelling {
+			state = "cancelling"
+		}
+		return fmt.Sprintf("<Task %s coro=<%s()>>", state, name)
+	}
+	result, err := task.Result()
+	switch {
+	case task.Cancelled():
+		return fmt.Sprintf("<Task cancelled coro=<%s()>>", name)
+	case err != nil:
+		return fmt.Sprintf("<Task finished coro=<%s()> exception=%v>", name, err)
+	}
+	return fmt.Sprintf("<Task finished coro=<%s()> result='%s'>", name, result)
+}
+
+func taskFunc(w io.Writer) future.Coroutine[string] {
+	return func(ctx context.Context) (string, error) {
+		fmt.Fprintln(w, "in task_func")
+		return "the result", nil
+	}
+}
+
+func mainCoro(w io.Writer, l *loop.Loop) future.Coroutine[struct{}] {
+	return func(ctx context.Context) (struct{}, error) {
+		fmt.Fprintln(w, "creating task")
+		task := loop.CreateTask(l, taskFunc(w))
+
+		fmt.Fprintln(w, "canceling task")
+		cancelling := task.Cancel(nil)
+
+		fmt.Fprintf(w, "canceled task %s\n", repr("task_func", task, cancelling))
+		result, err := future.Await(ctx, task)
+		switch {
+		case errors.Is(err, future.ErrCancelled):
+			fmt.Fprintln(w, "caught error from canceled task")
+		case err != nil:
+			return struct{}{}, err
+		default:
+			fmt.Fprintf(w, "task result: '%s'\n", result)
+		}
+		return struct{}{}, nil
+	}
+}
+
+func run(w io.Writer, engineName string, opts ...loop.Option) (err error) {
+	eventLoop, err := engine.New(engineName, opts...)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := eventLoop.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	_, err = loop.RunUntilComplete(context.Background(), eventLoop, mainCoro(w, eventLoop))
+	return err
+}
+
+func main() {
+	name := engine.Flag()
+	flag.Parse()
+	if err := run(os.Stdout, *name); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,78 @@
+// Command asyncio_create_task starts a coroutine as a task and waits for
+// its result: the Go translation of asyncio_create_task.py. The task runs
+// only once main suspends in Await. Tasks are printed as Python's repr
+// prints them, without the source location Python adds.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/goasyncio/asyncio/examples/internal/engine"
+	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop"
+)
+
+// repr formats the task running the coroutine named name as Python's repr
+// does, less the "running at file:line" part.
+func repr(name string, task *future.Future[string]) string {
+	if !task.IsDone() {
+		return fmt.Sprintf("<Task pending coro=<%s()>>", name)
+	}
+	result, err := task.Result()
+	switch {
+	case task.Cancelled():
+		return fmt.Sprintf("<Task cancelled coro=<%s()>>", name)
+	case err != nil:
+		return fmt.Sprintf("<Task finished coro=<%s()> exception=%v>", name, err)
+	}
+	return fmt.Sprintf("<Task finished coro=<%s()> result='%s'>", name, result)
+}
+
+func taskFunc(w io.Writer) future.Coroutine[string] {
+	return func(ctx context.Context) (string, error) {
+		fmt.Fprintln(w, "in task_func")
+		return "the result", nil
+	}
+}
+
+func mainCoro(w io.Writer, l *loop.Loop) future.Coroutine[struct{}] {
+	return func(ctx context.Context) (struct{}, error) {
+		fmt.Fprintln(w, "creating task")
+		task := loop.CreateTask(l, taskFunc(w))
+		fmt.Fprintf(w, "waiting for %s\n", repr("task_func", task))
+		returnValue, err := future.Await(ctx, task)
+		if err != nil {
+			return struct{}{}, err
+		}
+		fmt.Fprintf(w, "task completed %s\n", repr("task_func", task))
+		fmt.Fprintf(w, "return value: '%s'\n", returnValue)
+		return struct{}{}, nil
+	}
+}
+
+func run(w io.Writer, engineName string, opts ...loop.Option) (err error) {
+	eventLoop, err := engine.New(engineName, opts...)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := eventLoop.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	_, err = loop.RunUntilComplete(context.Background(), eventLoop, mainCoro(w, eventLoop))
+	return err
+}
+
+func main() {
+	name := engine.Flag()
+	flag.Parse()
+	if err := run(os.Stdout, *name); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,82 @@
+// Command asyncio_future_callback registers callbacks that run when a
+// future completes: the Go translation of asyncio_future_callback.py. The
+// callbacks run on the future's loop, in the order they were added;
+// functools.partial becomes a closure that adds the argument n. Unlike the
+// Python program, main yields once after setting the result (see mainCoro).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/goasyncio/asyncio/examples/internal/engine"
+	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop"
+)
+
+func callback(w io.Writer, f *future.Future[string], n int) {
+	result, err := f.Result()
+	if err != nil {
+		fmt.Fprintf(w, "%d: future failed: %v\n", n, err)
+		return
+	}
+	fmt.Fprintf(w, "%d: future done: %s\n", n, result)
+}
+
+func registerCallbacks(w io.Writer, allDone *future.Future[string]) future.Coroutine[struct{}] {
+	return func(ctx context.Context) (struct{}, error) {
+		fmt.Fprintln(w, "registering callbacks on future")
+		for n := 1; n <= 2; n++ {
+			// functools.partial(callback, n=n)
+			if err := allDone.AddDoneCallback(func(f *future.Future[string]) { callback(w, f, n) }); err != nil {
+				return struct{}{}, err
+			}
+		}
+		return struct{}{}, nil
+	}
+}
+
+func mainCoro(w io.Writer, allDone future.Promise[string]) future.Coroutine[struct{}] {
+	return func(ctx context.Context) (struct{}, error) {
+		if _, err := future.Await(ctx, registerCallbacks(w, allDone.Future())); err != nil {
+			return struct{}{}, err
+		}
+		fmt.Fprintln(w, "setting result of future")
+		if err := allDone.Resolve("the result"); err != nil {
+			return struct{}{}, err
+		}
+		// Give the loop one turn, so that the callbacks Resolve scheduled
+		// run before this task ends. RunUntilComplete stops at the end of
+		// the iteration in which its task ends, and Close discards
+		// callbacks still queued; asyncio stops one iteration later,
+		// because the stop is itself a callback queued behind these.
+		return struct{}{}, loop.Sleep(ctx, 0)
+	}
+}
+
+func run(w io.Writer, engineName string, opts ...loop.Option) (err error) {
+	eventLoop, err := engine.New(engineName, opts...)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := eventLoop.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	allDone := future.NewPromiseOn[string](eventLoop)
+	_, err = loop.RunUntilComplete(context.Background(), eventLoop, mainCoro(w, allDone))
+	return err
+}
+
+func main() {
+	name := engine.Flag()
+	flag.Parse()
+	if err := run(os.Stdout, *name); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

@@ -21,7 +21,8 @@ import (
 // min(32, GOMAXPROCS+4), asyncio's default thread pool size); a job waiting
 // for a slot holds no goroutine of the loop.
 //
-// fn receives a context derived from ctx. Cancelling the future (which is
+// fn receives a context with ctx's values, but not its cancellation: the
+// job may outlive the caller. Cancelling the future (which is
 // what cancelling a task that awaits it does) cancels that context with the
 // cancellation's cause and completes the future as cancelled at once, as in
 // asyncio; fn is expected to notice and return. Close cancels the context
@@ -40,7 +41,10 @@ func RunInExecutor[T any](ctx context.Context, l *Loop, fn func(context.Context)
 		_ = p.Reject(fmt.Errorf("%w: RunInExecutor: nil context", future.ErrNil))
 		return p.Future()
 	}
-	jctx, cancel := context.WithCancelCause(ctx)
+	// Values but not cancellation: the job may outlive the caller (a task
+	// may return the future for another to await). It is cancelled through
+	// its future, and by Close.
+	jctx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	j := l.addJob(cancel)
 	if j == nil {
 		cancel(nil)

@@ -99,7 +99,11 @@ func (p *pool) idle(stop *atomic.Bool) {
 			<-p.wakeCh
 			return
 		}
-		p.l.clock.jump(when)
+		// Read the deadline again: a body that was running when it was
+		// first read may have added an earlier timer before it parked.
+		if when, ok = p.l.timers.next(); ok {
+			p.l.clock.jump(when)
+		}
 	default:
 		d := time.Duration(when - p.l.clock.now())
 		if d <= 0 || stop.Load() {

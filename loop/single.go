@@ -259,6 +259,8 @@ func (s *single) callSoon(fn func()) (uint64, error) {
 		if s.l.cfg.debug && syscall.Gettid() != s.tid {
 			return 0, ErrWrongThread
 		}
+		// What this step posted (a CreateTask, say) was scheduled first.
+		s.drainInbox()
 		s.seq++
 		id := s.seq << 1
 		s.ready = append(s.ready, entry{fn: fn, id: id})

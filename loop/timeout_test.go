@@ -140,7 +140,7 @@ func TestWaitFor(t *testing.T) {
 				assert.ErrorIs(t, err, future.ErrNil)
 				_, err = loop.WaitFor(ctx, future.Coroutine[int](nil), time.Second)
 				assert.ErrorIs(t, err, future.ErrNil)
-				_, err = loop.WaitFor(nil, future.Awaitable[int](napThen(0, 1)), time.Second) //nolint:staticcheck // a nil context on purpose
+				_, err = loop.WaitFor(noCtx, future.Awaitable[int](napThen(0, 1)), time.Second)
 				assert.ErrorIs(t, err, future.ErrNil)
 				return 0, nil
 			})
@@ -269,7 +269,7 @@ func TestTimeout(t *testing.T) {
 		_, err := future.Await(tctx, future.NewPromise[int]().Future())
 		assert.ErrorIs(t, err, loop.ErrNoRunningLoop)
 
-		nctx, ncancel := loop.TimeoutAt(nil, time.Now()) //nolint:staticcheck // a nil context on purpose
+		nctx, ncancel := loop.TimeoutAt(noCtx, time.Now())
 		defer ncancel()
 		assert.ErrorIs(t, context.Cause(nctx), future.ErrNil)
 	})

@@ -120,7 +120,7 @@ func TestWait(t *testing.T) {
 				assert.ErrorIs(t, err, loop.ErrEmpty)
 				_, _, err = loop.Wait(ctx, []*future.Future[int]{nil}, loop.AllCompleted, 0)
 				assert.ErrorIs(t, err, future.ErrNil)
-				_, _, err = loop.Wait(nil, []*future.Future[int]{future.NewPromise[int]().Future()}, loop.AllCompleted, 0) //nolint:staticcheck // a nil context on purpose
+				_, _, err = loop.Wait(noCtx, []*future.Future[int]{future.NewPromise[int]().Future()}, loop.AllCompleted, 0)
 				assert.ErrorIs(t, err, future.ErrNil)
 				return 0, nil
 			})
@@ -241,7 +241,7 @@ func TestAsCompleted(t *testing.T) {
 			n++
 			assert.ErrorIs(t, err, future.ErrNil)
 		}
-		for _, err := range loop.AsCompleted[int](nil) { //nolint:staticcheck // a nil context on purpose
+		for _, err := range loop.AsCompleted[int](noCtx) {
 			n++
 			assert.ErrorIs(t, err, future.ErrNil)
 		}

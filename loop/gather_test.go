@@ -268,3 +268,28 @@ func TestGatherSettled(t *testing.T) {
 		assert.ErrorIs(t, v[0].Err, future.ErrNil)
 	})
 }
+
+func TestGatherManyTasksOnEveryWorker(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		const n = 200
+		aws := make([]future.Awaitable[int], n)
+		want := make([]int, n)
+		for i := range aws {
+			aws[i] = napThen(time.Duration(n-i)*time.Millisecond, i)
+			want[i] = i
+		}
+		v, err := run(t, l, func(ctx context.Context) ([]int, error) {
+			return future.Await(ctx, loop.Gather(ctx, aws...))
+		})
+		require.NoError(t, err)
+		assert.Equal(t, want, v)
+
+		rs, err := run(t, l, func(ctx context.Context) ([]future.Result[int], error) {
+			return future.Await(ctx, loop.GatherSettled(ctx, aws...))
+		})
+		require.NoError(t, err)
+		for i, r := range rs {
+			assert.Equal(t, future.Result[int]{Value: i}, r)
+		}
+	}, loop.WithVirtualTime())
+}

@@ -335,3 +335,30 @@ func TestTaskGroup(t *testing.T) {
 		assert.ErrorIs(t, loop.WithTaskGroup(noCtx, func(context.Context, *loop.TaskGroup) error { return nil }), future.ErrNil)
 	})
 }
+
+func TestTaskGroupManyFailuresOnEveryWorker(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		const n = 100
+		boom := errors.New("boom")
+		var fs []*future.Future[int]
+		err := inGroup(t, l, func(ctx context.Context, g *loop.TaskGroup) error {
+			for i := range n {
+				if i%2 == 0 {
+					fs = append(fs, loop.CreateTaskIn(g, napFail[int](time.Second, boom)))
+				} else {
+					fs = append(fs, loop.CreateTaskIn(g, napThen(time.Hour, i)))
+				}
+			}
+			return nil
+		})
+		require.ErrorIs(t, err, boom)
+		assert.NotErrorIs(t, err, future.ErrCancelled)
+		for i, f := range fs {
+			require.True(t, f.IsDone(), "task %d finished before the group returned", i)
+			if i%2 == 1 {
+				assert.True(t, f.Cancelled(), "task %d was cancelled", i)
+			}
+		}
+		mustWork(t, l)
+	}, loop.WithVirtualTime())
+}

@@ -109,8 +109,9 @@ func WaitFor[T any](ctx context.Context, a future.Awaitable[T], d time.Duration)
 
 // Timeout returns a copy of ctx that is cancelled once d has passed on the
 // loop's clock, and a function that releases it: the scoped time limit of
-// asyncio.timeout. Await, Sleep and the combinators of this package, called
-// with the returned context, then fail with an error matching ErrTimeout and
+// asyncio.timeout. Await, Sleep and the waiting functions of this package
+// (Wait, AsCompleted, WaitFor, TaskGroup.Wait, WithTaskGroup), called with
+// the returned context, then fail with an error matching ErrTimeout and
 // context.DeadlineExceeded; that error is also the context's
 // context.Cause, and its Err is context.DeadlineExceeded. Work awaited
 // under another context (the task's own) is not affected.

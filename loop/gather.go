@@ -262,22 +262,27 @@ func startEach[T any](ctx context.Context, op string, aws []future.Awaitable[T])
 }
 
 // check returns why a cannot be started: nil, or a coroutine with no loop.
+// i is a's position among several, or -1 for a function that takes one.
 func check[T any](op string, i int, l *Loop, a future.Awaitable[T]) error {
+	what := "awaitable"
+	if i >= 0 {
+		what = fmt.Sprintf("awaitable %d", i)
+	}
 	switch a := a.(type) {
 	case nil:
-		return fmt.Errorf("%w: %s: awaitable %d is nil", future.ErrNil, op, i)
+		return fmt.Errorf("%w: %s: %s is nil", future.ErrNil, op, what)
 	case *future.Future[T]:
 		if a == nil {
-			return fmt.Errorf("%w: %s: future %d is nil", future.ErrNil, op, i)
+			return fmt.Errorf("%w: %s: %s is a nil future", future.ErrNil, op, what)
 		}
 		return nil
 	case future.Coroutine[T]:
 		if a == nil {
-			return fmt.Errorf("%w: %s: coroutine %d is nil", future.ErrNil, op, i)
+			return fmt.Errorf("%w: %s: %s is a nil coroutine", future.ErrNil, op, what)
 		}
 	}
 	if l == nil {
-		return fmt.Errorf("%s: awaitable %d needs a task: %w", op, i, ErrNoRunningLoop)
+		return fmt.Errorf("loop: %s: %s needs a task: %w", op, what, ErrNoRunningLoop)
 	}
 	return nil
 }

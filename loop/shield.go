@@ -29,7 +29,7 @@ func Shield[T any](ctx context.Context, a future.Awaitable[T]) *future.Future[T]
 		return failed[T](fmt.Errorf("%w: Shield: nil context", future.ErrNil))
 	}
 	l, _ := GetRunningLoop(ctx)
-	if err := check("Shield", 0, l, a); err != nil {
+	if err := check("Shield", -1, l, a); err != nil {
 		return failed[T](err)
 	}
 	inner, own := start(ctx, l, a)

@@ -65,7 +65,7 @@ func WaitFor[T any](ctx context.Context, a future.Awaitable[T], d time.Duration)
 		return zero, fmt.Errorf("%w: WaitFor: nil context", future.ErrNil)
 	}
 	l, err := GetRunningLoop(ctx)
-	if err := check("WaitFor", 0, l, a); err != nil {
+	if err := check("WaitFor", -1, l, a); err != nil {
 		return zero, err
 	}
 	if err != nil {

@@ -1,0 +1,273 @@
+package loop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"sync"
+	"time"
+
+	"github.com/goasyncio/asyncio/future"
+)
+
+// ErrEmpty reports that Wait was given no futures (asyncio.wait raises
+// ValueError). It is the same value as future.ErrEmpty.
+var ErrEmpty = future.ErrEmpty
+
+// ReturnWhen says when Wait returns (asyncio.wait's return_when). The zero
+// value is AllCompleted; a value other than the three constants behaves as
+// AllCompleted.
+type ReturnWhen int
+
+const (
+	// AllCompleted returns once every future has completed.
+	AllCompleted ReturnWhen = iota
+	// FirstCompleted returns once any future has completed.
+	FirstCompleted
+	// FirstException returns once any future has failed with an error other
+	// than a cancellation (as asyncio, a cancelled future does not count),
+	// or once every future has completed.
+	FirstException
+)
+
+func (w ReturnWhen) String() string {
+	switch w {
+	case FirstCompleted:
+		return "FirstCompleted"
+	case FirstException:
+		return "FirstException"
+	}
+	return "AllCompleted"
+}
+
+// Wait waits until the futures fs meet the condition when, or until timeout
+// has passed on the loop's clock, and returns them split into done and
+// pending, each in the order of fs (asyncio.wait). A timeout of zero or
+// less means none. Running out of time is not an error: err is nil and
+// pending holds the futures still running. Wait never cancels a future.
+//
+// Wait suspends the calling task while it waits, or blocks a plain
+// goroutine (which can then have no timeout: the timer is the loop's). If
+// ctx ends, or the calling task is cancelled, Wait returns that error
+// together with the split as it stood.
+//
+// No futures give an error matching ErrEmpty, a nil future or context one
+// matching future.ErrNil, and a timeout outside a running loop one matching
+// ErrNoRunningLoop. The callbacks Wait puts on futures that are still
+// pending when it returns stay there, doing nothing, until those futures
+// complete (a Future cannot remove a callback).
+func Wait[T any](ctx context.Context, fs []*future.Future[T], when ReturnWhen, timeout time.Duration) (done, pending []*future.Future[T], err error) {
+	if ctx == nil {
+		return nil, nil, fmt.Errorf("%w: Wait: nil context", future.ErrNil)
+	}
+	if len(fs) == 0 {
+		return nil, nil, fmt.Errorf("loop: Wait: %w", ErrEmpty)
+	}
+	for i, f := range fs {
+		if f == nil {
+			return nil, nil, fmt.Errorf("%w: Wait: future %d is nil", future.ErrNil, i)
+		}
+	}
+	var l *Loop
+	if timeout > 0 {
+		if l, err = GetRunningLoop(ctx); err != nil {
+			return nil, nil, fmt.Errorf("loop: Wait with a timeout: %w", err)
+		}
+	}
+
+	s := &waitState[T]{when: when, ready: future.NewPromise[struct{}](), left: len(fs)}
+	eachDone(fs, s.ready.Future(), s.done)
+	if l != nil && !s.ready.Future().IsDone() {
+		h, terr := l.CallLater(timeout, func() { _ = s.ready.Resolve(struct{}{}) })
+		if terr != nil {
+			return nil, nil, fmt.Errorf("loop: Wait: %w", terr)
+		}
+		defer h.Cancel()
+	}
+	_, err = future.Await(ctx, s.ready.Future())
+	for _, f := range fs {
+		if f.IsDone() {
+			done = append(done, f)
+		} else {
+			pending = append(pending, f)
+		}
+	}
+	return done, pending, err
+}
+
+// waitState decides when Wait may return.
+type waitState[T any] struct {
+	when  ReturnWhen
+	ready future.Promise[struct{}] // resolved when Wait may return
+
+	mu   sync.Mutex // protects left
+	left int        // futures not seen complete
+}
+
+// done counts one completed future. A future listed twice in fs is counted
+// twice, once for each of its callbacks, so left still reaches zero.
+func (s *waitState[T]) done(f *future.Future[T]) {
+	s.mu.Lock()
+	s.left--
+	left := s.left
+	s.mu.Unlock()
+	err := f.Err()
+	switch {
+	case left == 0,
+		s.when == FirstCompleted,
+		s.when == FirstException && err != nil && !errors.Is(err, future.ErrCancelled):
+		_ = s.ready.Resolve(struct{}{}) // the first to resolve wins
+	}
+}
+
+// AsCompleted returns an iterator over the outcomes of fs in the order they
+// complete (asyncio.as_completed): each future's value and error, where the
+// error is that future's own and the iteration goes on after it. Futures
+// already complete come first, in the order of fs.
+//
+// While nothing is complete, the iteration waits: it suspends the calling
+// task, or blocks a plain goroutine. If ctx ends, or the calling task is
+// cancelled, it yields T's zero value and that error once and stops. For a
+// time limit, iterate under a context from Timeout: the error is then a
+// timeout error (asyncio's as_completed timeout).
+//
+// Breaking out of the loop early is safe and leaves nothing behind but one
+// small callback on each future still pending, which does nothing when that
+// future completes. Each iteration over the result starts afresh and sees
+// every future again. A nil future yields an error matching future.ErrNil
+// and ends the iteration before anything is awaited; so does a nil ctx.
+// AsCompleted starts no goroutine and cancels no future.
+func AsCompleted[T any](ctx context.Context, fs ...*future.Future[T]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		if ctx == nil {
+			yield(zero, fmt.Errorf("%w: AsCompleted: nil context", future.ErrNil))
+			return
+		}
+		for i, f := range fs {
+			if f == nil {
+				yield(zero, fmt.Errorf("%w: AsCompleted: future %d is nil", future.ErrNil, i))
+				return
+			}
+		}
+		q := &completions[T]{}
+		defer q.stop()
+		eachDone(fs, nil, q.push)
+		for range fs {
+			f, err := q.next(ctx)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			if !yield(f.Result()) {
+				return
+			}
+		}
+	}
+}
+
+// completions queues futures in the order they complete, for AsCompleted.
+type completions[T any] struct {
+	mu      sync.Mutex          // protects the fields below
+	queue   []*future.Future[T] // complete, not yet yielded
+	wake    future.Promise[struct{}]
+	waiting bool // wake is pending and next awaits it
+	stopped bool // the iteration is over: drop what comes
+}
+
+func (q *completions[T]) push(f *future.Future[T]) {
+	q.mu.Lock()
+	if q.stopped {
+		q.mu.Unlock()
+		return
+	}
+	q.queue = append(q.queue, f)
+	wake, waiting := q.wake, q.waiting
+	q.waiting = false
+	q.mu.Unlock()
+	if waiting {
+		_ = wake.Resolve(struct{}{})
+	}
+}
+
+// next returns the next completed future, waiting for one under ctx.
+func (q *completions[T]) next(ctx context.Context) (*future.Future[T], error) {
+	for {
+		q.mu.Lock()
+		if len(q.queue) > 0 {
+			f := q.queue[0]
+			q.queue[0] = nil
+			q.queue = q.queue[1:]
+			q.mu.Unlock()
+			return f, nil
+		}
+		// A fresh promise for each wait: the one before is resolved.
+		q.wake = future.NewPromise[struct{}]()
+		q.waiting = true
+		wake := q.wake.Future()
+		q.mu.Unlock()
+		if _, err := future.Await(ctx, wake); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (q *completions[T]) stop() {
+	q.mu.Lock()
+	q.stopped = true
+	q.queue = nil
+	q.mu.Unlock()
+}
+
+// eachDone calls done once for each of fs as it completes: first for those
+// already complete, in the order of fs, then from a callback on each of the
+// others. It stops registering callbacks once stop (if not nil) is done.
+func eachDone[T any](fs []*future.Future[T], stop future.Waitable, done func(*future.Future[T])) {
+	seen := make([]bool, len(fs)) // done already called for fs[i]
+	for i, f := range fs {
+		if f.IsDone() {
+			seen[i] = true
+			done(f)
+		}
+	}
+	for i, f := range fs {
+		if seen[i] {
+			continue
+		}
+		if stop != nil && stop.IsDone() {
+			return
+		}
+		if !f.OnDone(func() { done(f) }) {
+			done(f) // completed since the first loop looked
+		}
+	}
+}
+
+// settle waits until w has completed, whatever happens to the caller
+// meanwhile: Await under ctx could return early, because ctx ended or the
+// calling task was cancelled, but a caller that has just cancelled w must
+// still see it finish (asyncio's wait_for and TaskGroup do).
+//
+// Inside a task it suspends the task under the task's own context, which
+// no derived context can end; a further cancellation of the task is
+// swallowed (it has already been passed on to w, which the task waits on).
+// While the loop closes, Await refuses to suspend, so settle yields turns
+// instead until w's task has unwound. Outside a task it blocks.
+func settle(ctx context.Context, w future.Waitable) {
+	t := taskOf(ctx)
+	for !w.IsDone() {
+		switch {
+		case t == nil:
+			<-w.Done()
+		case t.l.closedForUsers():
+			_ = Sleep(t, 0)
+		default:
+			if err := t.Suspend(t, w); errors.Is(err, future.ErrWrongGoroutine) {
+				// ctx belongs to a task that is not running here: this is a
+				// goroutine of its own, which may block.
+				<-w.Done()
+			}
+		}
+	}
+}

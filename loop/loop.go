@@ -65,6 +65,9 @@ type engine interface {
 	// run dispatches until stop is set; wakeup nudges it to look.
 	run(stop *atomic.Bool) error
 	wakeup()
+	// stop, called on the loop, ends the run once the callbacks posted so
+	// far have run, as asyncio's stop ends its iteration.
+	stop(stop *atomic.Bool)
 	// step runs a scheduled task; park, yield and wake suspend and resume
 	// it; goexit handles a body that called runtime.Goexit.
 	step(t *task)

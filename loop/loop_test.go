@@ -276,3 +276,34 @@ func TestGetRunningLoop(t *testing.T) {
 		assert.ErrorIs(t, loop.Sleep(bg, 0), loop.ErrNoRunningLoop)
 	})
 }
+
+// As asyncio's run_until_complete, the run ends with the iteration that
+// holds its stop: done callbacks of the main future, queued beside the
+// stop, still run. (An earlier version lost them.)
+func TestRunUntilCompleteRunsTheMainFuturesDoneCallbacks(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		var r recorder
+		p := future.NewPromiseOn[int](l)
+		for _, name := range []string{"first", "second"} {
+			require.NoError(t, p.Future().AddDoneCallback(func(*future.Future[int]) { r.add(name) }))
+		}
+		_, err := l.CallSoon(func() { _ = p.Resolve(1) })
+		require.NoError(t, err)
+		_, err = loop.RunUntilComplete(bg, l, p.Future())
+		require.NoError(t, err)
+		assert.Equal(t, []string{"first", "second"}, r.list())
+
+		// And for a coroutine that registers callbacks on a future it
+		// completes as it returns.
+		var r2 recorder
+		_, err = run(t, l, func(ctx context.Context) (int, error) {
+			q := future.NewPromiseOn[int](l)
+			if err := q.Future().AddDoneCallback(func(*future.Future[int]) { r2.add("callback") }); err != nil {
+				return 0, err
+			}
+			return 0, q.Resolve(2)
+		})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"callback"}, r2.list())
+	})
+}

@@ -2,6 +2,7 @@ package loop
 
 import (
 	"context"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,7 +30,8 @@ type pool struct {
 
 	in inbox // queued callbacks and task starts
 
-	stopping atomic.Bool   // workers finish their current item and leave
+	stopping atomic.Bool   // workers run only items up to limit, then leave
+	limit    atomic.Uint64 // highest id workers may take; MaxUint64 while running freely
 	wakeCh   chan struct{} // capacity 1: nudges run to look at its flag and timers
 	woken    atomic.Int64  // parked bodies woken but not yet holding a permit
 	due      []*timer      // fireDue's buffer; used by run's goroutine only
@@ -52,6 +54,7 @@ func NewPool(opts ...Option) *Loop {
 	}
 	// Idle: the engine holds every permit. Cannot fail: nobody else has one.
 	_ = p.sem.Acquire(context.Background(), p.n)
+	p.limit.Store(math.MaxUint64)
 	l.eng = p
 	return l
 }
@@ -67,11 +70,17 @@ func (p *pool) run(stop *atomic.Bool) error {
 		}
 		p.idle(stop)
 	}
-	// Pause: workers leave after their current item; bodies that wake
+	// Pause. A stop callback (RunUntilComplete's) has set limit to the
+	// last item posted before it ran: those finish the "iteration", as in
+	// asyncio, where callbacks queued beside the stop still run. Stopped any
+	// other way, workers leave after their current item. Bodies that wake
 	// later queue behind this Acquire until the next run.
+	p.limit.CompareAndSwap(math.MaxUint64, 0)
 	p.stopping.Store(true)
+	p.kick()
 	_ = p.sem.Acquire(context.Background(), p.n)
 	p.stopping.Store(false)
+	p.limit.Store(math.MaxUint64)
 	return nil
 }
 
@@ -143,6 +152,13 @@ func (p *pool) release() {
 	}
 }
 
+// stop ends the run after the items already posted (see run).
+func (p *pool) stop(stop *atomic.Bool) {
+	p.limit.Store(p.in.lastID())
+	stop.Store(true)
+	p.wakeup()
+}
+
 func (p *pool) wakeup() {
 	select {
 	case p.wakeCh <- struct{}{}:
@@ -167,15 +183,15 @@ func (p *pool) post(fn func()) uint64 {
 
 // kick starts workers while there is queued work and a free permit.
 func (p *pool) kick() {
-	for p.in.n.Load() > 0 && !p.stopping.Load() && p.sem.TryAcquire(1) {
+	for p.in.n.Load() > 0 && (!p.stopping.Load() || p.in.headUpTo(p.limit.Load())) && p.sem.TryAcquire(1) {
 		p.wg.Go(p.worker)
 	}
 }
 
 // worker runs queued items while it holds a permit (taken by kick).
 func (p *pool) worker() {
-	for !p.stopping.Load() {
-		e, ok := p.in.pop()
+	for {
+		e, ok := p.in.popUpTo(p.limit.Load())
 		if !ok {
 			break
 		}

@@ -53,11 +53,11 @@ func (q *inbox) takeInto(dst []entry) []entry {
 	return dst
 }
 
-// pop removes and returns the oldest entry.
-func (q *inbox) pop() (entry, bool) {
+// popUpTo removes and returns the oldest entry if its id is at most limit.
+func (q *inbox) popUpTo(limit uint64) (entry, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.head == len(q.items) {
+	if q.head == len(q.items) || q.items[q.head].id > limit {
 		return entry{}, false
 	}
 	e := q.items[q.head]
@@ -68,6 +68,20 @@ func (q *inbox) pop() (entry, bool) {
 		q.reset()
 	}
 	return e, true
+}
+
+// headUpTo reports whether the oldest entry's id is at most limit.
+func (q *inbox) headUpTo(limit uint64) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.head < len(q.items) && q.items[q.head].id <= limit
+}
+
+// lastID returns the id of the newest entry ever pushed (1 if none).
+func (q *inbox) lastID() uint64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.seq<<1 | 1
 }
 
 // reset empties the queue, keeping its storage. Called with mu held.

@@ -61,10 +61,10 @@ func RunUntilComplete[T any](ctx context.Context, l *Loop, a future.Awaitable[T]
 	default:
 		return zero, fmt.Errorf("%w: RunUntilComplete: unsupported awaitable %T", future.ErrNil, a)
 	}
-	if !f.OnDone(func() {
-		stop.Store(true)
-		l.eng.wakeup()
-	}) {
+	// As asyncio's run_until_complete, stop through a callback: the
+	// future's own done callbacks, posted right after it, still run.
+	stopFn := func() { l.eng.stop(stop) }
+	if !f.OnDone(func() { l.eng.post(stopFn) }) {
 		stop.Store(true)
 	}
 	if err := l.eng.run(stop); err != nil {

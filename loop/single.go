@@ -280,6 +280,10 @@ func (s *single) postEntry(e entry) uint64 {
 	return id
 }
 
+// stop ends the run after the current batch, which holds every callback
+// posted before the stop callback (see RunUntilComplete).
+func (s *single) stop(stop *atomic.Bool) { stop.Store(true) }
+
 func (s *single) wakeup() {
 	if s.sleeping.Load() {
 		select {

@@ -43,17 +43,20 @@ func (f *Future[T]) await(ctx context.Context) (T, error) {
 		return zero, nilArg("Await", "future")
 	}
 	if f.IsDone() {
+		f.retrieved()
 		return f.value, f.err
 	}
 	if s := suspenderOf(ctx); s != nil {
 		if err := s.Suspend(ctx, f); err != nil {
 			return zero, err
 		}
+		f.retrieved()
 		return f.value, f.err
 	}
 	select {
 	case <-f.Done():
 		// Completion is final; the value fields are safe to read.
+		f.retrieved()
 		return f.value, f.err
 	case <-ctx.Done():
 		// Abandon the wait; the future is someone else's to complete.

@@ -41,6 +41,10 @@ type Future[T any] struct {
 	cancel func(cause error) bool
 
 	owner Executor // where AddDoneCallback functions run; nil runs them inline
+
+	// watch, set before completion by WatchUnretrieved, learns whether
+	// anyone read the error.
+	watch *errWatch
 }
 
 const (
@@ -94,7 +98,15 @@ func (f *Future[T]) Result() (T, error) {
 		var zero T
 		return zero, ErrNotDone
 	}
+	f.retrieved()
 	return f.value, f.err
+}
+
+// retrieved records, for WatchUnretrieved, that the result was read.
+func (f *Future[T]) retrieved() {
+	if w := f.watch; w != nil {
+		w.read.Store(true)
+	}
 }
 
 // Err returns the error f completed with: nil for a value, an error matching
@@ -104,6 +116,7 @@ func (f *Future[T]) Err() error {
 	if !f.IsDone() {
 		return ErrNotDone
 	}
+	f.retrieved()
 	return f.err
 }
 
@@ -191,6 +204,10 @@ func (f *Future[T]) complete(v T, err error) error {
 		return ErrAlreadyDone
 	}
 	f.value, f.err = v, err
+	if f.watch != nil && err != nil {
+		e := err // its own variable, so that only this branch allocates
+		f.watch.err.Store(&e)
+	}
 	f.state.Store(stateDone)
 	if f.done != nil {
 		close(f.done)

@@ -2,6 +2,8 @@ package loop
 
 import (
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/goasyncio/asyncio/future"
 )
@@ -25,4 +27,31 @@ var (
 	// ErrNoRunningLoop is returned by GetRunningLoop and Sleep when the
 	// context does not belong to a coroutine running on a loop.
 	ErrNoRunningLoop = errors.New("loop: no running loop in context")
+
+	// ErrNeverRetrieved marks an error the exception handler receives for a
+	// task that failed and was garbage collected with nobody having read
+	// its error (asyncio's "Task exception was never retrieved"). The
+	// task's error is wrapped beside it.
+	ErrNeverRetrieved = errors.New("loop: task error was never retrieved")
 )
+
+// SlowCallbackError is what the exception handler of a loop made WithDebug
+// receives when a callback, or one step of a task (from a start or resume
+// to its next suspension or end), ran longer than the slow-callback
+// duration: asyncio's "Executing <Handle> took 0.123 seconds". Such a step
+// holds up every other callback on a single-thread loop and a worker on a
+// pool.
+type SlowCallbackError struct {
+	// Task is true for a task step, false for a plain callback.
+	Task bool
+	// Duration is how long it ran.
+	Duration time.Duration
+}
+
+func (e *SlowCallbackError) Error() string {
+	what := "callback"
+	if e.Task {
+		what = "task step"
+	}
+	return fmt.Sprintf("loop: slow %s took %v", what, e.Duration)
+}

@@ -112,6 +112,9 @@ func (l *Loop) CallSoon(fn func()) (Handle, error) {
 	if fn == nil {
 		return Handle{}, fmt.Errorf("%w: CallSoon: nil function", future.ErrNil)
 	}
+	if l.cfg.debug {
+		fn = l.timed(fn)
+	}
 	id, err := l.eng.callSoon(fn)
 	if err != nil {
 		return Handle{}, err
@@ -128,7 +131,27 @@ func (l *Loop) CallSoonThreadsafe(fn func()) (Handle, error) {
 	if l.closedForUsers() {
 		return Handle{}, closedErr("CallSoonThreadsafe")
 	}
+	if l.cfg.debug {
+		fn = l.timed(fn)
+	}
 	return Handle{c: &l.cancels, id: l.eng.post(fn)}, nil
+}
+
+// timed wraps a callback to report it if it runs slowly (WithDebug).
+func (l *Loop) timed(fn func()) func() {
+	return func() {
+		start := time.Now()
+		defer l.checkSlow(false, start)
+		fn()
+	}
+}
+
+// checkSlow reports a callback or task step that began at start and ran
+// longer than the slow-callback duration.
+func (l *Loop) checkSlow(task bool, start time.Time) {
+	if d := time.Since(start); d > l.cfg.slow {
+		l.report(&SlowCallbackError{Task: task, Duration: d})
+	}
 }
 
 // IsRunning reports whether RunUntilComplete (or Close's final drain) is
@@ -235,6 +258,11 @@ func (l *Loop) report(err error) {
 	l.cfg.handler(err)
 }
 
+// reportUnretrieved is the WatchUnretrieved report of the loop's tasks.
+func (l *Loop) reportUnretrieved(err error) {
+	l.report(fmt.Errorf("%w: %w", ErrNeverRetrieved, err))
+}
+
 func closedErr(op string) error { return fmt.Errorf("loop: %s: %w", op, ErrClosed) }
 
 // GetRunningLoop returns the loop running the coroutine whose context ctx
@@ -276,7 +304,7 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	if d > 0 {
 		return t.sleep(ctx, d)
 	}
-	if t.yield == nil || t.state.Load() != tsRunning || t.cancelPending.Load() {
+	if t.yield == nil || t.state.Load() != tsRunning || t.cancelPending.Load() || t.l.cfg.debug {
 		return t.yieldSlow()
 	}
 	// The single-thread fast path, written out here: every call active

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"time"
 )
 
 // Option configures a loop at construction. Options are made by the With
@@ -19,6 +20,7 @@ type config struct {
 	handler func(error)
 
 	executorWorkers int
+	slow            time.Duration // debug: report steps longer than this
 }
 
 func newConfig(opts []Option) config {
@@ -26,6 +28,7 @@ func newConfig(opts []Option) config {
 		workers:         runtime.GOMAXPROCS(0),
 		handler:         defaultHandler,
 		executorWorkers: min(32, runtime.GOMAXPROCS(0)+4), // asyncio's default pool size
+		slow:            100 * time.Millisecond,           // asyncio's slow_callback_duration
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -55,12 +58,30 @@ func WithExecutorWorkers(n int) Option {
 	return optionFunc(func(c *config) { c.executorWorkers = max(n, 1) })
 }
 
-// WithDebug turns on asyncio-style debug checks: on a single-thread loop,
-// CallSoon called from another thread while the loop runs returns
-// ErrWrongThread instead of racing. It costs a system call per CallSoon.
+// WithDebug turns on asyncio-style debug checks, for development:
+//   - on a single-thread loop, CallSoon called from another thread while
+//     the loop runs returns ErrWrongThread instead of racing (a system call
+//     per CallSoon);
+//   - a CallSoon or CallSoonThreadsafe callback, or a task step, that runs
+//     longer than the slow-callback duration (WithSlowCallbackDuration,
+//     default 100 ms as in asyncio) is reported to the exception handler as
+//     a *SlowCallbackError (two clock reads per callback and step).
+//
 // Off by default; affects both engines.
 func WithDebug() Option {
 	return optionFunc(func(c *config) { c.debug = true })
+}
+
+// WithSlowCallbackDuration sets how long a callback or task step may run
+// before a loop made WithDebug reports it (asyncio's
+// slow_callback_duration). The default is 100 ms; values of zero or less
+// keep it. Affects both engines, in debug mode only.
+func WithSlowCallbackDuration(d time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if d > 0 {
+			c.slow = d
+		}
+	})
 }
 
 // WithExceptionHandler sets the function that receives errors nobody else

@@ -48,6 +48,10 @@ type task struct {
 	// Pool engine: a wake token for the parked body.
 	wakeCh chan struct{}
 
+	// stepStart is when the body last started or resumed, for WithDebug's
+	// slow-step report; touched only by the body's own goroutine.
+	stepStart time.Time
+
 	stepFn func() // runs the task's next step on the loop; made once
 	wakeFn func() // wakes the parked task; made once
 
@@ -85,10 +89,22 @@ type typedTask[T any] struct {
 
 func (t *typedTask[T]) run(ctx context.Context) {
 	v, err := t.c(ctx)
+	if err != nil {
+		t.watch()
+	}
 	_ = t.p.Complete(v, err) // only this task completes p
 }
 
-func (t *typedTask[T]) fail(err error) { _ = t.p.Complete(*new(T), err) }
+func (t *typedTask[T]) fail(err error) {
+	t.watch()
+	_ = t.p.Complete(*new(T), err)
+}
+
+// watch has the exception handler told if the task's error is never read
+// (asyncio's "Task exception was never retrieved").
+func (t *typedTask[T]) watch() {
+	future.WatchUnretrieved(t.p.Future(), t.l.reportUnretrieved)
+}
 
 // CreateTask schedules c to run on l as a task, concurrently with the
 // caller, and returns the task's future (asyncio's create_task). The task
@@ -137,8 +153,10 @@ func (t *task) step() { t.l.eng.step(t) }
 // panics and Goexit as the task's result. It is the body of the task's
 // coroutine (single-thread engine) or runs on a worker (pool engine).
 func (t *task) start() {
+	t.stepBegins()
 	normal := false
 	defer func() {
+		t.stepEnds()
 		if normal {
 			return
 		}
@@ -263,7 +281,9 @@ func (t *task) Suspend(ctx context.Context, w future.Waitable) error {
 		t.waitingOn = w
 		t.mu.Unlock()
 
+		t.stepEnds()
 		t.l.eng.park(t, ctx, w) // returns with the task running again
+		t.stepBegins()
 
 		t.mu.Lock()
 		t.waitingOn = nil
@@ -288,8 +308,8 @@ func (t *task) mustStop(ctx context.Context, w future.Waitable) error {
 }
 
 // yieldSlow is Sleep(ctx, 0) on the pool engine, for a task that is not
-// running, and with a cancellation to deliver; Sleep has the single-thread
-// fast path.
+// running, with a cancellation to deliver, and in debug mode; Sleep has
+// the single-thread fast path.
 func (t *task) yieldSlow() error {
 	if t.state.Load() != tsRunning {
 		return fmt.Errorf("%w: Sleep on a task that is not running", future.ErrWrongGoroutine)
@@ -297,8 +317,24 @@ func (t *task) yieldSlow() error {
 	if err := t.takeCancel(); err != nil {
 		return err
 	}
+	t.stepEnds()
 	t.l.eng.yield(t)
+	t.stepBegins()
 	return t.takeCancel()
+}
+
+// stepBegins and stepEnds bracket a step of the body for WithDebug's
+// slow-step report.
+func (t *task) stepBegins() {
+	if t.l.cfg.debug {
+		t.stepStart = time.Now()
+	}
+}
+
+func (t *task) stepEnds() {
+	if t.l.cfg.debug {
+		t.l.checkSlow(true, t.stepStart)
+	}
 }
 
 // The context.Context methods. The task's context is rooted at its parent

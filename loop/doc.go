@@ -13,9 +13,19 @@
 //     suspended in Await holds no worker.
 //
 // The asyncio surface keeps asyncio's names: RunUntilComplete, Run,
-// CreateTask, CallSoon, CallSoonThreadsafe, Sleep, GetRunningLoop, Close.
-// Where a method cannot take a type parameter, the name is a generic
-// function taking the loop (RunUntilComplete, CreateTask).
+// CreateTask, CallSoon, CallSoonThreadsafe, CallLater, CallAt, Sleep,
+// GetRunningLoop, Close; Gather, Wait, AsCompleted, WaitFor, Timeout,
+// Shield and TaskGroup to compose tasks; RunInExecutor and ToThread for
+// blocking work. Where a method cannot take a type parameter, the name is
+// a generic function taking the loop or a context (RunUntilComplete,
+// CreateTask, Gather). Packages loop/locks and loop/queues hold asyncio's
+// synchronization primitives and queues.
+//
+// Timers live in each loop's own heap: no goroutine or time.Timer per
+// timer. WithVirtualTime gives a loop a clock that jumps to the next timer
+// when nothing can run, so tests of long timeouts run at once and in a
+// fixed order; a loop made inside a testing/synctest bubble follows the
+// bubble's fake clock as well.
 //
 // As in asyncio, a loop runs only inside RunUntilComplete (or Run): work
 // scheduled between runs waits for the next one. Unlike a goroutine started

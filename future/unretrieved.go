@@ -36,7 +36,7 @@ func WatchUnretrieved[T any](f *Future[T], report func(error)) {
 type errWatch struct {
 	report func(error)
 	err    atomic.Pointer[error] // set when the future completes
-	read   atomic.Bool // set by Result, Err and Await after completion
+	read   atomic.Bool           // set by Result, Err and Await after completion
 }
 
 func (w *errWatch) check() {

@@ -44,15 +44,27 @@ func TestCancellingTheAwaiterCancelsTheJob(t *testing.T) {
 				sawCause.Store(context.Cause(ctx))
 				return 0, ctx.Err()
 			})
+			var awaiting atomic.Bool
 			awaiter := loop.CreateTask(l, func(ctx context.Context) (int, error) {
+				awaiting.Store(true)
 				return future.Await(ctx, f)
 			})
-			// Wait off the loop for the job to start, then cancel.
+			// Wait off the loop for the job to start.
 			if _, err := loop.ToThread(ctx, func(context.Context) (struct{}, error) {
 				<-started
 				return struct{}{}, nil
 			}); err != nil {
 				return 0, err
+			}
+			// Wait for the awaiter to suspend on f: it sets the flag in the
+			// step that suspends, and with one worker, that step has ended
+			// by the time this task runs again. (A task cancelled before it
+			// awaits sees the cancellation at its Await, and f is left
+			// alone, as in asyncio.)
+			for !awaiting.Load() {
+				if err := loop.Sleep(ctx, 0); err != nil {
+					return 0, err
+				}
 			}
 			awaiter.Cancel(cause)
 			_, err := future.Await(ctx, awaiter)
@@ -63,7 +75,7 @@ func TestCancellingTheAwaiterCancelsTheJob(t *testing.T) {
 		mustWork(t, l)                                    // Close, in eachEngine, waits for the job
 		require.NoError(t, l.Close())                     // so that sawCause is set
 		assert.ErrorIs(t, sawCause.Load().(error), cause) // the job saw why
-	})
+	}, loop.WithWorkers(1))
 }
 
 func TestExecutorIsBounded(t *testing.T) {

@@ -41,13 +41,7 @@ func mainCoro(w io.Writer, l *loop.Loop) future.Coroutine[struct{}] {
 	return func(ctx context.Context) (struct{}, error) {
 		fmt.Fprintln(w, "creating task")
 		task := loop.CreateTask(l, taskFunc(w))
-		// CallSoonThreadsafe, not CallSoon: on the single-thread engine
-		// CallSoon puts the canceller ahead of the task's first step, which
-		// CreateTask queued through the loop's inbox, so the task would be
-		// cancelled before it starts. asyncio runs the two in the order
-		// they were scheduled, and so does CallSoonThreadsafe, which queues
-		// through the same inbox.
-		if _, err := l.CallSoonThreadsafe(func() { taskCanceller(w, task) }); err != nil {
+		if _, err := l.CallSoon(func() { taskCanceller(w, task) }); err != nil {
 			return struct{}{}, err
 		}
 		if _, err := future.Await(ctx, task); err != nil {

@@ -1,8 +1,7 @@
 // Command asyncio_future_callback registers callbacks that run when a
 // future completes: the Go translation of asyncio_future_callback.py. The
 // callbacks run on the future's loop, in the order they were added;
-// functools.partial becomes a closure that adds the argument n. Unlike the
-// Python program, main yields once after setting the result (see mainCoro).
+// functools.partial becomes a closure that adds the argument n.
 package main
 
 import (
@@ -48,12 +47,7 @@ func mainCoro(w io.Writer, allDone future.Promise[string]) future.Coroutine[stru
 		if err := allDone.Resolve("the result"); err != nil {
 			return struct{}{}, err
 		}
-		// Give the loop one turn, so that the callbacks Resolve scheduled
-		// run before this task ends. RunUntilComplete stops at the end of
-		// the iteration in which its task ends, and Close discards
-		// callbacks still queued; asyncio stops one iteration later,
-		// because the stop is itself a callback queued behind these.
-		return struct{}{}, loop.Sleep(ctx, 0)
+		return struct{}{}, nil
 	}
 }
 

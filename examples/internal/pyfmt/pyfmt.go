@@ -1,0 +1,43 @@
+// Package pyfmt formats Go values the way Python's repr prints them, so that
+// the examples' output can match the chapter's byte for byte.
+package pyfmt
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Str returns s as Python's repr prints a str: in single quotes, with
+// backslashes and single quotes escaped. It covers the printable strings the
+// examples use, not every escape Python knows.
+func Str(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`)
+	return "'" + r.Replace(s) + "'"
+}
+
+// Bool returns b as Python prints a bool: True or False.
+func Bool(b bool) string {
+	if b {
+		return "True"
+	}
+	return "False"
+}
+
+// List returns xs as Python's repr prints a list: strings quoted as Str
+// does, other values as fmt's %v prints them, comma-separated in brackets.
+func List[T any](xs []T) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, x := range xs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if s, ok := any(x).(string); ok {
+			b.WriteString(Str(s))
+		} else {
+			fmt.Fprint(&b, x)
+		}
+	}
+	b.WriteByte(']')
+	return b.String()
+}

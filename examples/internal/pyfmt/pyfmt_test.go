@@ -1,0 +1,29 @@
+package pyfmt_test
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/goasyncio/asyncio/examples/internal/pyfmt"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestRepr(t *testing.T) {
+	cases := []struct{ name, got, want string }{
+		{"a list of strings is quoted", pyfmt.List([]string{"a", "b c"}), "['a', 'b c']"},
+		{"a list of ints is bare", pyfmt.List([]int{4, 0, 1}), "[4, 0, 1]"},
+		{"an empty list is brackets", pyfmt.List([]int(nil)), "[]"},
+		{"quotes and backslashes are escaped", pyfmt.Str(`it's \`), `'it\'s \\'`},
+		{"true is capitalized", pyfmt.Bool(true), "True"},
+		{"false is capitalized", pyfmt.Bool(false), "False"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.got != c.want {
+				t.Errorf("got %s, want %s", c.got, c.want)
+			}
+		})
+	}
+}

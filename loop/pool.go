@@ -18,8 +18,10 @@ import (
 // on the worker that starts it, with no runtime coroutine, so a task that
 // never suspends costs no more than a callback. A body that must wait
 // releases its permit, so that another worker can start, and parks its
-// goroutine; woken, it queues for a permit again. n workers thus serve any
-// number of suspended coroutines.
+// goroutine; woken, it is queued like a callback, and the worker that
+// reaches it hands it that worker's permit. n workers thus serve any
+// number of suspended coroutines, and bodies resume in the order they
+// were woken, as on a single-thread loop.
 //
 // While the loop is not running, the engine itself holds all n permits, so
 // nothing runs between RunUntilComplete calls, as with asyncio.
@@ -33,7 +35,7 @@ type pool struct {
 	stopping atomic.Bool   // workers run only items up to limit, then leave
 	limit    atomic.Uint64 // highest id workers may take; MaxUint64 while running freely
 	wakeCh   chan struct{} // capacity 1: nudges run to look at its flag and timers
-	woken    atomic.Int64  // parked bodies woken but not yet holding a permit
+	woken    atomic.Int64  // parked bodies woken but not yet handed a permit
 	due      []*timer      // fireDue's buffer; used by run's goroutine only
 	timer    *time.Timer   // wakes run for the next timer; made on first use
 	wg       sync.WaitGroup
@@ -203,6 +205,14 @@ func (p *pool) worker() {
 		if cancelled {
 			continue
 		}
+		if e.t != nil {
+			// A parked body's turn: hand it this worker's permit and
+			// leave. Resuming through the queue keeps asyncio's order:
+			// bodies woken, or yielding, one after another resume in
+			// that order, behind what was queued before them.
+			e.t.wakeCh <- struct{}{}
+			return
+		}
 		if !p.runOne(e.fn) {
 			return // runtime.Goexit: runOne released the permit
 		}
@@ -245,12 +255,7 @@ func (p *pool) step(t *task) {
 }
 
 func (p *pool) park(t *task, ctx context.Context, w future.Waitable) {
-	t.mu.Lock()
-	if t.wakeCh == nil {
-		t.wakeCh = make(chan struct{}, 1)
-	}
-	ch := t.wakeCh
-	t.mu.Unlock()
+	ch := p.wakeChan(t)
 
 	// Suspended before OnDone registers, so that a wake coming as soon as
 	// it does can claim the task (see wake).
@@ -259,10 +264,13 @@ func (p *pool) park(t *task, ctx context.Context, w future.Waitable) {
 	if !w.OnDone(t.wakeFn) || t.cancelPending.Load() {
 		// Done already, or a cancellation to deliver (cancel sets
 		// cancelPending before it wakes): do not park. A wake that
-		// claimed the task meanwhile has sent a token; take it.
+		// claimed the task meanwhile has queued a resume, whose worker
+		// will hand over a second permit; take it and give one back.
 		if !t.state.CompareAndSwap(tsSuspended, tsParking) {
 			<-ch
 			p.woken.Add(-1)
+			p.release()
+			p.kick()
 		}
 		return
 	}
@@ -272,32 +280,48 @@ func (p *pool) park(t *task, ctx context.Context, w future.Waitable) {
 	}
 	p.release()
 	p.kick()
-	<-ch // the token of the wake that claimed the task
+	<-ch // a worker has handed over its permit (see worker)
+	p.woken.Add(-1)
 	if stopAfter != nil {
 		stopAfter()
 	}
-	_ = p.sem.Acquire(context.Background(), 1) // background: cannot fail
-	p.woken.Add(-1)                            // counted by the permit now
 }
 
+// yield queues the body behind everything already queued, gives up its
+// permit, and waits for a worker to hand one back (asyncio's sleep(0)).
 func (p *pool) yield(t *task) {
+	ch := p.wakeChan(t)
+	p.in.push(entry{t: t})
 	p.release()
 	p.kick()
-	_ = p.sem.Acquire(context.Background(), 1)
+	<-ch
 }
 
-// wake claims a suspended task and sends it the one token that lets it
-// go on. The claim makes wakes exact: of any number of wakes (the awaited
-// future, ctx, a cancellation, a stale registration from an earlier park),
-// one sends a token and the rest do nothing, so the buffer of one never
-// fills and woken counts each body on its way back exactly once.
+// wakeChan returns t's wake channel, made on first use.
+func (p *pool) wakeChan(t *task) chan struct{} {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.wakeCh == nil {
+		t.wakeCh = make(chan struct{}, 1)
+	}
+	return t.wakeCh
+}
+
+// wake claims a suspended task and queues its resume, which a worker turns
+// into a permit handed to the body (see worker). The claim makes wakes
+// exact: of any number of wakes (the awaited future, ctx, a cancellation,
+// a stale registration from an earlier park), one queues a resume and the
+// rest do nothing, so the token buffer of one never fills and woken counts
+// each body on its way back exactly once.
 //
-// Reading t.wakeCh without t.mu is safe: park wrote it before its store of
-// tsSuspended, which the successful compare-and-swap observes.
+// The worker reads t.wakeCh without t.mu safely: park wrote it before its
+// store of tsSuspended, which the successful compare-and-swap observes,
+// and the queue's lock orders the rest.
 func (p *pool) wake(t *task) {
 	if t.state.CompareAndSwap(tsSuspended, tsScheduled) {
 		p.woken.Add(1)
-		t.wakeCh <- struct{}{}
+		p.in.push(entry{t: t})
+		p.kick()
 	}
 }
 

@@ -4,8 +4,6 @@
 // they started waiting, and each takes the lock back before Wait returns.
 // Python starts the consumers from a set, so which consumer is woken first
 // changes from run to run; here they start, and so are woken, in order.
-// On the pool engine, tasks woken together may resume in either order
-// (see engine.CheckWakeOrder), so there the lines can come out reordered.
 package main
 
 import (

@@ -38,7 +38,7 @@ ending consumer 4
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestOutputMatchesPython(t *testing.T) {
-	engine.CheckWakeOrder(t, want, func(w io.Writer, name string) error {
+	engine.Check(t, want, func(w io.Writer, name string) error {
 		return run(w, name, loop.WithVirtualTime())
 	})
 }

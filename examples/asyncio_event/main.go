@@ -4,8 +4,6 @@
 // Python starts the two coroutines from a set, in an order that changes from
 // run to run; here loop.Wait gets them as tasks in a slice, so coro1 always
 // starts, and is woken, first.
-// On the pool engine, tasks woken together may resume in either order
-// (see engine.CheckWakeOrder), so there the lines can come out reordered.
 package main
 
 import (

@@ -3,8 +3,6 @@
 // suspends the producer while the queue is full, Get suspends a consumer
 // while it is empty, and Join waits until every item has been marked done.
 // Python's None, the signal to stop, is a nil *int here.
-// On the pool engine, tasks woken together may resume in either order
-// (see engine.CheckWakeOrder), so there the lines can come out reordered.
 package main
 
 import (
@@ -46,7 +44,7 @@ func consumer(w io.Writer, n int, q *queues.Queue[*int]) future.Coroutine[struct
 				}
 				break
 			}
-			if err := engine.Sleep(ctx, time.Duration(*item)*10*time.Millisecond); err != nil {
+			if err := loop.Sleep(ctx, time.Duration(*item)*10*time.Millisecond); err != nil {
 				return struct{}{}, err
 			}
 			if err := q.TaskDone(); err != nil {

@@ -24,7 +24,7 @@ import (
 func phase(w io.Writer, i int) future.Coroutine[string] {
 	return func(ctx context.Context) (string, error) {
 		fmt.Fprintf(w, "in phase %d\n", i)
-		if err := engine.Sleep(ctx, time.Duration(i)*100*time.Millisecond); err != nil {
+		if err := loop.Sleep(ctx, time.Duration(i)*100*time.Millisecond); err != nil {
 			return "", err
 		}
 		fmt.Fprintf(w, "done with phase %d\n", i)

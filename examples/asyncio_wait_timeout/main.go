@@ -7,9 +7,8 @@
 // The limit is a microsecond short of 0.1s. Python arms it an iteration
 // before phase 1 arms its 0.1s sleep, so it runs out a little earlier; on a
 // virtual clock, which stands still while ready work runs, the two would end
-// at the same instant, and the pool engine may resume either task first.
-// The two cancelled phases may also resume in either order on the pool
-// (see engine.CheckWakeOrder).
+// at the same instant, and which of the two resumed first would depend on
+// which timer was made first.
 package main
 
 import (
@@ -32,7 +31,7 @@ const limit = 100*time.Millisecond - time.Microsecond
 func phase(w io.Writer, i int) future.Coroutine[string] {
 	return func(ctx context.Context) (string, error) {
 		fmt.Fprintf(w, "in phase %d\n", i)
-		if err := engine.Sleep(ctx, time.Duration(i)*100*time.Millisecond); err != nil {
+		if err := loop.Sleep(ctx, time.Duration(i)*100*time.Millisecond); err != nil {
 			if errors.Is(err, future.ErrCancelled) {
 				fmt.Fprintf(w, "phase %d canceled\n", i)
 			}

@@ -29,7 +29,7 @@ phase 2 canceled
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestOutputMatchesPython(t *testing.T) {
-	engine.CheckWakeOrder(t, want, func(w io.Writer, name string) error {
+	engine.Check(t, want, func(w io.Writer, name string) error {
 		return run(w, name, loop.WithVirtualTime())
 	})
 }

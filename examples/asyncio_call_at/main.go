@@ -11,10 +11,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/goasyncio/asyncio/examples/internal/engine"
@@ -66,11 +64,4 @@ func run(w io.Writer, engineName string, opts ...loop.Option) (err error) {
 	return err
 }
 
-func main() {
-	name := engine.Flag()
-	flag.Parse()
-	if err := run(os.Stdout, *name); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
+func main() { engine.Main(run) }

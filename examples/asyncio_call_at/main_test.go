@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -28,7 +27,5 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // The test runs on virtual time, where every reading is exact, so that the
 // output cannot depend on how busy the machine is.
 func TestOutputMatchesPython(t *testing.T) {
-	engine.Check(t, want, func(w io.Writer, name string) error {
-		return run(w, name, loop.WithVirtualTime())
-	})
+	engine.Check(t, want, run, loop.WithVirtualTime())
 }

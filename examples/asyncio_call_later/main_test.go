@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -24,7 +23,5 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // The test runs on virtual time: the timers fire in deadline order at
 // once, instead of after 0.4s of real sleeping per engine.
 func TestOutputMatchesPython(t *testing.T) {
-	engine.Check(t, want, func(w io.Writer, name string) error {
-		return run(w, name, loop.WithVirtualTime())
-	})
+	engine.Check(t, want, run, loop.WithVirtualTime())
 }

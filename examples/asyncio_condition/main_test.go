@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -38,7 +37,5 @@ ending consumer 4
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestOutputMatchesPython(t *testing.T) {
-	engine.Check(t, want, func(w io.Writer, name string) error {
-		return run(w, name, loop.WithVirtualTime())
-	})
+	engine.Check(t, want, run, loop.WithVirtualTime())
 }

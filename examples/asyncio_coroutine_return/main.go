@@ -4,10 +4,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/goasyncio/asyncio/examples/internal/engine"
 	"github.com/goasyncio/asyncio/future"
@@ -21,8 +19,8 @@ func coroutine(w io.Writer) future.Coroutine[string] {
 	}
 }
 
-func run(w io.Writer, engineName string) (err error) {
-	eventLoop, err := engine.New(engineName)
+func run(w io.Writer, engineName string, opts ...loop.Option) (err error) {
+	eventLoop, err := engine.New(engineName, opts...)
 	if err != nil {
 		return err
 	}
@@ -40,11 +38,4 @@ func run(w io.Writer, engineName string) (err error) {
 	return nil
 }
 
-func main() {
-	name := engine.Flag()
-	flag.Parse()
-	if err := run(os.Stdout, *name); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
+func main() { engine.Main(run) }

@@ -6,10 +6,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/goasyncio/asyncio/examples/internal/engine"
 	"github.com/goasyncio/asyncio/future"
@@ -68,11 +66,4 @@ func run(w io.Writer, engineName string, opts ...loop.Option) (err error) {
 	return err
 }
 
-func main() {
-	name := engine.Flag()
-	flag.Parse()
-	if err := run(os.Stdout, *name); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
+func main() { engine.Main(run) }

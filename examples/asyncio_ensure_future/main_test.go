@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -25,5 +24,5 @@ starter: inner returned
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestOutputMatchesPython(t *testing.T) {
-	engine.Check(t, want, func(w io.Writer, name string) error { return run(w, name) })
+	engine.Check(t, want, run)
 }

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/goasyncio/asyncio/examples/internal/engine"
+	"github.com/goasyncio/asyncio/loop"
 )
 
 // The main thread's lines of asyncio_executor_thread.py, with the results
@@ -39,8 +40,8 @@ func (b *lockedBuffer) Write(p []byte) (int, error) {
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestOutputMatchesPython(t *testing.T) {
-	engine.Check(t, want, func(w io.Writer, name string) error {
-		return run(w, io.Discard, name)
+	engine.Check(t, want, func(w io.Writer, name string, opts ...loop.Option) error {
+		return run(w, io.Discard, name, opts...)
 	})
 }
 

@@ -7,10 +7,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/goasyncio/asyncio/examples/internal/engine"
 	"github.com/goasyncio/asyncio/future"
@@ -62,11 +60,4 @@ func enter(w io.Writer, eventLoop *loop.Loop, allDone future.Promise[string]) (e
 	return nil
 }
 
-func main() {
-	name := engine.Flag()
-	flag.Parse()
-	if err := run(os.Stdout, *name); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
+func main() { engine.Main(run) }

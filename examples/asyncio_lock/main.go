@@ -9,10 +9,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/goasyncio/asyncio/examples/internal/engine"
@@ -105,11 +103,4 @@ func run(w io.Writer, engineName string, opts ...loop.Option) (err error) {
 	return err
 }
 
-func main() {
-	name := engine.Flag()
-	flag.Parse()
-	if err := run(os.Stdout, *name); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
+func main() { engine.Main(run) }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -46,7 +45,5 @@ producer: ending
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestOutputMatchesPython(t *testing.T) {
-	engine.Check(t, want, func(w io.Writer, name string) error {
-		return run(w, name, loop.WithVirtualTime())
-	})
+	engine.Check(t, want, run, loop.WithVirtualTime())
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -27,7 +26,5 @@ results: ['phase 0 result', 'phase 1 result', 'phase 2 result']
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestOutputMatchesPython(t *testing.T) {
-	engine.Check(t, want, func(w io.Writer, name string) error {
-		return run(w, name, loop.WithVirtualTime())
-	})
+	engine.Check(t, want, run, loop.WithVirtualTime())
 }

@@ -5,6 +5,8 @@ package engine
 import (
 	"flag"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/goasyncio/asyncio/loop"
 )
@@ -37,4 +39,16 @@ func New(name string, opts ...loop.Option) (*loop.Loop, error) {
 		return loop.NewPool(append([]loop.Option{loop.WithWorkers(1)}, opts...)...), nil
 	}
 	return nil, fmt.Errorf("unknown engine %q (want single or pool)", name)
+}
+
+// Main is the main function of an example: it reads -engine and runs the
+// program on that engine, writing to standard output, and exits with
+// status 1 if the program fails.
+func Main(run func(w io.Writer, engine string, opts ...loop.Option) error) {
+	name := Flag()
+	flag.Parse()
+	if err := run(os.Stdout, *name); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 }

@@ -23,15 +23,17 @@ const (
 func writeRatioSVG(w io.Writer, machine string, rows []row) error {
 	const left, barW, barH, top = 360, 420, 14, 40
 	var body strings.Builder
-	maxR := 1.0
+	// The axis runs from the lowest decade (at most 1x, at least 0.01x)
+	// to the highest, so a row faster than its floor has a bar too.
+	minR, maxR := 1.0, 1.0
 	for _, r := range rows {
-		maxR = max(maxR, r.VsFloor)
+		if r.VsFloor > 0 {
+			minR, maxR = min(minR, r.VsFloor), max(maxR, r.VsFloor)
+		}
 	}
-	decades := math.Ceil(math.Log10(maxR))
-	if decades < 1 {
-		decades = 1
-	}
-	x := func(r float64) float64 { return left + barW*math.Log10(max(r, 1e-3)+0)/decades }
+	lo := max(math.Floor(math.Log10(minR)), -2)
+	decades := max(math.Ceil(math.Log10(maxR))-lo, 1)
+	x := func(r float64) float64 { return left + barW*(math.Log10(max(r, 0.01))-lo)/decades }
 	y := top
 	last := ""
 	for _, r := range rows {
@@ -65,7 +67,7 @@ func writeRatioSVG(w io.Writer, machine string, rows []row) error {
 	for d := 0.0; d <= decades; d++ {
 		gx := left + barW*d/decades
 		fmt.Fprintf(&grid, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#ccc"/>`+"\n", gx, top, gx, height-24)
-		fmt.Fprintf(&grid, `<text x="%.1f" y="%d" text-anchor="middle">%gx</text>`+"\n", gx, height-10, math.Pow(10, d))
+		fmt.Fprintf(&grid, `<text x="%.1f" y="%d" text-anchor="middle">%gx</text>`+"\n", gx, height-10, math.Pow(10, lo+d))
 	}
 	width := left + barW + 70
 	_, err := fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="11">

@@ -10,7 +10,8 @@
 //	go run ./bench/cmd/report -quick   # 1 short round, under a minute
 //
 // Files written to -out (default bench/results): raw.txt, results.json,
-// table.md, ratios.svg, scaling.svg.
+// table.md, ratios.svg, scaling.svg. With -from raw.txt it redraws them
+// from an earlier run's raw.txt without running anything.
 package main
 
 import (
@@ -34,8 +35,15 @@ func main() {
 	rounds := flag.Int("rounds", 0, "rounds to run (default 1 with -quick, 5 otherwise)")
 	benchtime := flag.String("benchtime", "", "go test -benchtime per round (default 50ms with -quick, 300ms otherwise)")
 	bench := flag.String("bench", ".", "go test -bench regexp")
+	from := flag.String("from", "", "redraw the report from a raw.txt written before, running nothing")
 	flag.Parse()
-	if err := run(*quick, *out, *rounds, *benchtime, *bench); err != nil {
+	var err error
+	if *from != "" {
+		err = redraw(*from, *out)
+	} else {
+		err = run(*quick, *out, *rounds, *benchtime, *bench)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
 	}
@@ -107,6 +115,32 @@ func run(quick bool, out string, rounds int, benchtime, bench string) error {
 		return err
 	}
 	fmt.Print(rep)
+	return nil
+}
+
+// redraw writes the report of a raw.txt from an earlier run into out (by
+// default the directory raw.txt is in), keeping its machine line.
+func redraw(from, out string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	if out == "" {
+		out = filepath.Dir(from)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	first, rest, _ := strings.Cut(string(b), "\n")
+	machine, ok := strings.CutPrefix(first, "# ")
+	if !ok {
+		machine, rest = "Machine: unknown", string(b)
+	}
+	md, err := writeReport(strings.NewReader(rest), out, machine)
+	if err != nil {
+		return err
+	}
+	fmt.Print(md)
 	return nil
 }
 

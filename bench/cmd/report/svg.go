@@ -72,7 +72,7 @@ func writeRatioSVG(w io.Writer, machine string, rows []row) error {
 	width := left + barW + 70
 	_, err := fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="11">
 <rect width="100%%" height="100%%" fill="white"/>
-<text x="4" y="16" font-size="13" font-weight="bold">Time per op as a multiple of the workload's floor (log scale; lower is better)</text>
+<text x="4" y="16" font-size="13" font-weight="bold">Each row's median (time, p99 lateness or bytes) as a multiple of its workload's floor; log scale, lower is better</text>
 <text x="4" y="30" fill="#555">%s</text>
 %s%s</svg>
 `, width, height, html.EscapeString(machine), grid.String(), body.String())

@@ -43,8 +43,8 @@ func (e *OverflowError) Is(target error) bool { return target == ErrOverflow }
 //
 // Waiting for an event is future.Await with ctx: inside a loop task it
 // suspends the task, elsewhere it blocks the goroutine. When ctx ends the
-// iterator yields one last error (an error matching future.ErrCancelled
-// inside a task, context.Cause(ctx) elsewhere) and stops. A panic in
+// iterator yields one last error (context.Cause(ctx), or an error matching
+// future.ErrCancelled when the consumer's task is cancelled) and stops. A panic in
 // subscribe is yielded as a *future.PanicError and ends the iteration; a
 // panic in unsubscribe goes to the misuse handler.
 //

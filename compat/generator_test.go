@@ -93,7 +93,7 @@ func TestGeneratorNesting(t *testing.T) {
 			if pe.Value != "bottom exploded" {
 				t.Errorf("panic value %v", pe.Value)
 			}
-			if !strings.Contains(string(pe.Stack), "bottomGen") {
+			if !strings.Contains(string(pe.Stack), "bottomGen") || !strings.Contains(string(pe.Stack), "generator_test.go") {
 				t.Errorf("stack does not show the panicking generator:\n%s", pe.Stack)
 			}
 		})

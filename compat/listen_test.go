@@ -8,6 +8,7 @@ import (
 
 	"github.com/goasyncio/asyncio/compat"
 	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop"
 )
 
 // emitter is a toy multi-shot callback API: listeners added with On get
@@ -168,5 +169,71 @@ func TestListen(t *testing.T) {
 			}
 		}()
 		compat.Listen[int](context.Background(), 0, func(func(int)) func() { return nil })
+	})
+}
+
+func TestListenOnTheLoop(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		t.Run("events posted by loop callbacks reach a suspended consumer", func(t *testing.T) {
+			got, err := loop.RunUntilComplete(context.Background(), l, future.Coroutine[[]int](func(ctx context.Context) ([]int, error) {
+				var out []int
+				// All three callbacks run in one loop turn, after the consumer
+				// has parked and before it resumes: the buffer must hold them.
+				for v, err := range compat.Listen(ctx, 3, func(cb func(int)) func() {
+					for i := range 3 {
+						if _, err := l.CallSoon(func() { cb(i) }); err != nil {
+							t.Error(err)
+						}
+					}
+					return nil
+				}) {
+					if err != nil {
+						return out, err
+					}
+					out = append(out, v)
+					if len(out) == 3 {
+						break
+					}
+				}
+				return out, nil
+			}))
+			if err != nil || len(got) != 3 || got[0] != 0 || got[1] != 1 || got[2] != 2 {
+				t.Errorf("got %v, %v", got, err)
+			}
+		})
+		t.Run("cancelling the consumer task ends the iteration with a cancellation", func(t *testing.T) {
+			var e emitter
+			subscribed := future.NewPromise[struct{}]()
+			_, err := loop.RunUntilComplete(context.Background(), l, future.Coroutine[struct{}](func(ctx context.Context) (struct{}, error) {
+				consumer := loop.CreateTask(l, func(ctx context.Context) (error, error) {
+					var last error
+					for _, err := range compat.Listen(ctx, 1, func(cb func(int)) func() {
+						_ = subscribed.Resolve(struct{}{})
+						return e.On(cb)
+					}) {
+						last = err
+					}
+					return last, nil
+				})
+				if _, err := future.Await(ctx, subscribed.Future()); err != nil {
+					return struct{}{}, err
+				}
+				consumer.Cancel(nil)
+				last, err := future.Await(ctx, consumer)
+				if err != nil {
+					return struct{}{}, err
+				}
+				if !errors.Is(last, future.ErrCancelled) {
+					t.Errorf("last error %v", last)
+				}
+				return struct{}{}, nil
+			}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := e.count(); n != 0 {
+				t.Errorf("%d listeners left", n)
+			}
+		})
 	})
 }

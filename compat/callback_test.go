@@ -284,21 +284,16 @@ func TestToCallback(t *testing.T) {
 	})
 	eachEngine(t, func(t *testing.T, l *loop.Loop) {
 		t.Run("a task's result reaches a callback on the loop", func(t *testing.T) {
-			got := make(chan string, 1)
-			_, err := loop.RunUntilComplete(context.Background(), l, future.Coroutine[string](func(ctx context.Context) (string, error) {
+			got, err := loop.RunUntilComplete(context.Background(), l, future.Coroutine[string](func(ctx context.Context) (string, error) {
 				task := loop.CreateTask(l, func(context.Context) (string, error) { return "done", nil })
-				if err := compat.ToCallback(task, func(v string, err error) { got <- v }); err != nil {
+				answered := future.NewPromise[string]()
+				if err := compat.ToCallback(task, func(v string, err error) { _ = answered.Complete(v, err) }); err != nil {
 					return "", err
 				}
-				v, err := future.Await(ctx, task)
-				// One more turn, in case the callback was queued behind us.
-				return v, errors.Join(err, loop.Sleep(ctx, 0))
+				return future.Await(ctx, answered.Future())
 			}))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if v := <-got; v != "done" {
-				t.Errorf("got %q", v)
+			if err != nil || got != "done" {
+				t.Errorf("got %q, %v", got, err)
 			}
 		})
 	})

@@ -3,6 +3,7 @@ package compat_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 
@@ -197,6 +198,8 @@ func TestListenOnTheLoop(t *testing.T) {
 				}
 				return out, nil
 			}))
+			// The pool runs callbacks in parallel, so only the set is fixed.
+			slices.Sort(got)
 			if err != nil || len(got) != 3 || got[0] != 0 || got[1] != 1 || got[2] != 2 {
 				t.Errorf("got %v, %v", got, err)
 			}

@@ -6,10 +6,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/goasyncio/asyncio/compat"
 	"github.com/goasyncio/asyncio/examples/internal/engine"
@@ -51,8 +49,8 @@ func phase2(w io.Writer, arg string) future.Coroutine[string] {
 	})
 }
 
-func run(w io.Writer, engineName string) (err error) {
-	eventLoop, err := engine.New(engineName)
+func run(w io.Writer, engineName string, opts ...loop.Option) (err error) {
+	eventLoop, err := engine.New(engineName, opts...)
 	if err != nil {
 		return err
 	}
@@ -70,11 +68,4 @@ func run(w io.Writer, engineName string) (err error) {
 	return nil
 }
 
-func main() {
-	name := engine.Flag()
-	flag.Parse()
-	if err := run(os.Stdout, *name); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
+func main() { engine.Main(run) }

@@ -13,10 +13,8 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
 
@@ -73,8 +71,8 @@ func (c *Client) TitleCallback(l *loop.Loop, url string, cb func(string, error))
 	_ = compat.ToCallback(loop.CreateTask(l, c.Title(url)), cb)
 }
 
-func run(w io.Writer, engineName string) (err error) {
-	eventLoop, err := engine.New(engineName)
+func run(w io.Writer, engineName string, opts ...loop.Option) (err error) {
+	eventLoop, err := engine.New(engineName, opts...)
 	if err != nil {
 		return err
 	}
@@ -123,11 +121,4 @@ func run(w io.Writer, engineName string) (err error) {
 	return err
 }
 
-func main() {
-	name := engine.Flag()
-	flag.Parse()
-	if err := run(os.Stdout, *name); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
+func main() { engine.Main(run) }

@@ -87,9 +87,7 @@ func (p *pool) run(stop *atomic.Bool) error {
 // fireDue posts the timers that are due, in order.
 func (p *pool) fireDue() {
 	p.due = p.l.timers.popDue(p.l.clock.now(), p.due)
-	for _, tm := range p.due {
-		p.in.push(entry{fn: tm.fire})
-	}
+	p.in.pushTimers(p.due)
 	clear(p.due)
 	p.due = p.due[:0]
 	p.kick()

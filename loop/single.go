@@ -193,7 +193,6 @@ func (s *single) runFrom(b []entry, i int, ran *[2]uint64) (next int) {
 		} else {
 			e.fn()
 		}
-		s.drainInbox()
 	}
 	normal = true
 	return i
@@ -241,12 +240,18 @@ func (s *single) idle() {
 	}
 }
 
-// drainInbox moves posted callbacks to the ready queue. Called after each
-// callback and coroutine step, it queues what that step scheduled through
+// drainInbox moves posted callbacks to the ready queue. It is called before
+// anything is appended to the ready queue on the loop (CallSoon, a task's
+// requeue after a yield), so that what a step scheduled through the
 // thread-safe paths (CreateTask, wakeups of tasks awaiting a future it
-// completed) right behind it, keeping asyncio's FIFO order between steps
-// without knowing which thread posted. It costs an atomic load when the
-// inbox is empty.
+// completed) still goes ahead of what it, or a later step, schedules
+// locally: asyncio's FIFO order, kept without knowing which thread posted.
+// It costs an atomic load when the inbox is empty.
+//
+// It is not called after every callback: that would take the inbox's lock
+// once per callback while another goroutine posts in a stream, moving the
+// lock's cache line between cores each time. Posted items wait for the next
+// iteration anyway, so fetching them at its start changes no order.
 func (s *single) drainInbox() {
 	if s.in.n.Load() != 0 {
 		s.ready = s.in.takeInto(s.ready)
@@ -309,7 +314,6 @@ func (s *single) step(t *task) {
 		t.state.Store(tsRunning)
 	}
 	_, more := t.resume()
-	s.drainInbox() // what the step scheduled goes before its own requeue
 	if !more {
 		t.resume = nil
 		return
@@ -318,6 +322,7 @@ func (s *single) step(t *task) {
 		// sleep(0): straight back to the end of the ready queue. The state
 		// stays running, so a wake cannot queue the task a second time.
 		t.yielding = false
+		s.drainInbox() // what the step scheduled goes before its own requeue
 		s.seq++
 		s.ready = append(s.ready, entry{t: t, id: s.seq << 1})
 		return

@@ -113,8 +113,15 @@ func (p *pool) idle(stop *atomic.Bool) {
 		}
 	default:
 		d := time.Duration(when - p.l.clock.now())
-		if d <= 0 || stop.Load() {
+		switch {
+		case d <= 0 || stop.Load():
 			return
+		case d <= timerSlack:
+			if p.l.clock.nap(d) { // see single.idle
+				return
+			}
+		default:
+			d -= timerSlack
 		}
 		if p.timer == nil {
 			p.timer = time.NewTimer(d)
@@ -123,7 +130,7 @@ func (p *pool) idle(stop *atomic.Bool) {
 		}
 		select {
 		case <-p.wakeCh: // stop, or an earlier timer
-		case <-p.timer.C: // the next timer is due
+		case <-p.timer.C: // the next timer is nearly due
 		}
 	}
 }

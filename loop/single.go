@@ -225,8 +225,20 @@ func (s *single) idle() {
 		<-s.wakeCh // the job's result, or the end of the job
 	default:
 		d := time.Duration(when - s.l.clock.now())
-		if d <= 0 {
+		switch {
+		case d <= 0:
 			return
+		case d <= timerSlack:
+			// Too close for a runtime timer to be on time: nap, and let
+			// the loop look at its inbox and the clock again.
+			if s.l.clock.nap(d) {
+				return
+			}
+			// The clock stood still: a synctest bubble's fake time, which
+			// moves only while every goroutine waits. Wait for it.
+		default:
+			// Wake a little early; the last stretch is napped.
+			d -= timerSlack
 		}
 		if s.timer == nil {
 			s.timer = time.NewTimer(d)
@@ -235,7 +247,7 @@ func (s *single) idle() {
 		}
 		select {
 		case <-s.wakeCh: // a post or an earlier timer
-		case <-s.timer.C: // the next timer is due
+		case <-s.timer.C: // the next timer is nearly due
 		}
 	}
 }

@@ -89,9 +89,7 @@ func (p *pool) run(stop *atomic.Bool) error {
 // fireDue posts the timers that are due, in order.
 func (p *pool) fireDue() {
 	p.due = p.l.timers.popDue(p.l.clock.now(), p.due)
-	for _, tm := range p.due {
-		p.in.push(entry{fn: tm.fire})
-	}
+	p.in.pushTimers(p.due)
 	clear(p.due)
 	p.due = p.due[:0]
 	p.kick()
@@ -117,8 +115,15 @@ func (p *pool) idle(stop *atomic.Bool) {
 		}
 	default:
 		d := time.Duration(when - p.l.clock.now())
-		if d <= 0 || stop.Load() {
+		switch {
+		case d <= 0 || stop.Load():
 			return
+		case d <= timerSlack:
+			if p.l.clock.nap(d) { // see single.idle
+				return
+			}
+		default:
+			d -= timerSlack
 		}
 		if p.timer == nil {
 			p.timer = time.NewTimer(d)
@@ -127,7 +132,7 @@ func (p *pool) idle(stop *atomic.Bool) {
 		}
 		select {
 		case <-p.wakeCh: // stop, or an earlier timer
-		case <-p.timer.C: // the next timer is due
+		case <-p.timer.C: // the next timer is nearly due
 		}
 	}
 }

@@ -20,14 +20,27 @@ type entry struct {
 
 // inbox is a mutex-guarded FIFO that any goroutine posts into. The
 // single-thread loop empties it a batch at a time (takeInto); pool workers
-// take one item each (pop).
+// take one item each (popUpTo).
+//
+// The fields posters write (mu, items, seq) and the flag the loop reads
+// (n) sit on separate cache lines, and n is written only when the queue
+// turns non-empty or empty: a loop polling an inbox that a producer keeps
+// busy reads a line that stays in its cache, instead of pulling the
+// posters' line across cores at every look.
 type inbox struct {
-	mu    sync.Mutex // protects items, head and seq
+	_     cacheLinePad
+	mu    sync.Mutex // protects items, head and seq; orders writes of n
 	items []entry
 	head  int    // items[:head] have been popped
 	seq   uint64 // last id handed out; posted ids are seq<<1|1 (see cancels)
-	n     atomic.Int32
+	_     cacheLinePad
+	n     atomic.Int32 // 1 while items[head:] is not empty, else 0
+	_     cacheLinePad
 }
+
+// cacheLinePad keeps the fields on either side of it off each other's cache
+// lines (128 bytes covers adjacent-line prefetching on amd64).
+type cacheLinePad [128]byte
 
 // push appends e, giving it an id, and returns the id.
 func (q *inbox) push(e entry) uint64 {
@@ -35,20 +48,47 @@ func (q *inbox) push(e entry) uint64 {
 	q.seq++
 	id := q.seq<<1 | 1
 	e.id = id
+	if len(q.items) == q.head {
+		q.n.Store(1)
+	}
 	q.items = append(q.items, e)
-	q.n.Add(1)
 	q.mu.Unlock()
 	return id
 }
 
-// takeInto appends every queued entry to dst and empties the queue.
+// pushTimers appends an entry firing each of tms, in order, under a single
+// lock: a burst of due timers costs one lock round trip, not one each.
+func (q *inbox) pushTimers(tms []*timer) {
+	if len(tms) == 0 {
+		return
+	}
+	q.mu.Lock()
+	if len(q.items) == q.head {
+		q.n.Store(1)
+	}
+	for _, tm := range tms {
+		q.seq++
+		q.items = append(q.items, entry{fn: tm.fire, id: q.seq<<1 | 1})
+	}
+	q.mu.Unlock()
+}
+
+// takeInto appends every queued entry to dst and empties the queue. When
+// dst is empty it trades storage with the queue instead of copying: the
+// caller gets the queued entries' array and the queue gets dst's, so dst's
+// array must hold only zero values past its length (what clear leaves).
 func (q *inbox) takeInto(dst []entry) []entry {
 	if q.n.Load() == 0 {
 		return dst
 	}
 	q.mu.Lock()
-	dst = append(dst, q.items[q.head:]...)
-	q.reset()
+	if len(dst) == 0 && q.head == 0 {
+		dst, q.items = q.items, dst[:0]
+		q.n.Store(0)
+	} else {
+		dst = append(dst, q.items[q.head:]...)
+		q.reset()
+	}
 	q.mu.Unlock()
 	return dst
 }
@@ -63,7 +103,6 @@ func (q *inbox) popUpTo(limit uint64) (entry, bool) {
 	e := q.items[q.head]
 	q.items[q.head] = entry{} // drop the func for the collector
 	q.head++
-	q.n.Add(-1)
 	if q.head == len(q.items) {
 		q.reset()
 	}

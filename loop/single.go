@@ -193,7 +193,6 @@ func (s *single) runFrom(b []entry, i int, ran *[2]uint64) (next int) {
 		} else {
 			e.fn()
 		}
-		s.drainInbox()
 	}
 	normal = true
 	return i
@@ -226,8 +225,20 @@ func (s *single) idle() {
 		<-s.wakeCh // the job's result, or the end of the job
 	default:
 		d := time.Duration(when - s.l.clock.now())
-		if d <= 0 {
+		switch {
+		case d <= 0:
 			return
+		case d <= timerSlack:
+			// Too close for a runtime timer to be on time: nap, and let
+			// the loop look at its inbox and the clock again.
+			if s.l.clock.nap(d) {
+				return
+			}
+			// The clock stood still: a synctest bubble's fake time, which
+			// moves only while every goroutine waits. Wait for it.
+		default:
+			// Wake a little early; the last stretch is napped.
+			d -= timerSlack
 		}
 		if s.timer == nil {
 			s.timer = time.NewTimer(d)
@@ -236,17 +247,23 @@ func (s *single) idle() {
 		}
 		select {
 		case <-s.wakeCh: // a post or an earlier timer
-		case <-s.timer.C: // the next timer is due
+		case <-s.timer.C: // the next timer is nearly due
 		}
 	}
 }
 
-// drainInbox moves posted callbacks to the ready queue. Called after each
-// callback and coroutine step, it queues what that step scheduled through
+// drainInbox moves posted callbacks to the ready queue. It is called before
+// anything is appended to the ready queue on the loop (CallSoon, a task's
+// requeue after a yield), so that what a step scheduled through the
 // thread-safe paths (CreateTask, wakeups of tasks awaiting a future it
-// completed) right behind it, keeping asyncio's FIFO order between steps
-// without knowing which thread posted. It costs an atomic load when the
-// inbox is empty.
+// completed) still goes ahead of what it, or a later step, schedules
+// locally: asyncio's FIFO order, kept without knowing which thread posted.
+// It costs an atomic load when the inbox is empty.
+//
+// It is not called after every callback: that would take the inbox's lock
+// once per callback while another goroutine posts in a stream, moving the
+// lock's cache line between cores each time. Posted items wait for the next
+// iteration anyway, so fetching them at its start changes no order.
 func (s *single) drainInbox() {
 	if s.in.n.Load() != 0 {
 		s.ready = s.in.takeInto(s.ready)
@@ -309,7 +326,6 @@ func (s *single) step(t *task) {
 		t.state.Store(tsRunning)
 	}
 	_, more := t.resume()
-	s.drainInbox() // what the step scheduled goes before its own requeue
 	if !more {
 		t.resume = nil
 		return
@@ -318,6 +334,7 @@ func (s *single) step(t *task) {
 		// sleep(0): straight back to the end of the ready queue. The state
 		// stays running, so a wake cannot queue the task a second time.
 		t.yielding = false
+		s.drainInbox() // what the step scheduled goes before its own requeue
 		s.seq++
 		s.ready = append(s.ready, entry{t: t, id: s.seq << 1})
 		return

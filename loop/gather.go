@@ -233,8 +233,9 @@ func startAll[T any](ctx context.Context, op string, aws []future.Awaitable[T]) 
 		}
 	}
 	c := &children[T]{l: l, fs: make([]*future.Future[T], len(aws)), own: make([]bool, len(aws))}
+	parent := context.WithoutCancel(ctx) // once, not per child
 	for i, a := range aws {
-		c.fs[i], c.own[i] = start(ctx, l, a)
+		c.fs[i], c.own[i] = start(parent, l, a)
 	}
 	return c, nil
 }
@@ -251,12 +252,13 @@ func startEach[T any](ctx context.Context, op string, aws []future.Awaitable[T])
 		return c, results
 	}
 	c.l, _ = GetRunningLoop(ctx)
+	parent := context.WithoutCancel(ctx) // once, not per child
 	for i, a := range aws {
 		if err := check(op, i, c.l, a); err != nil {
 			results[i].Err = err
 			continue
 		}
-		c.fs[i], c.own[i] = start(ctx, c.l, a)
+		c.fs[i], c.own[i] = start(parent, c.l, a)
 	}
 	return c, results
 }
@@ -264,25 +266,28 @@ func startEach[T any](ctx context.Context, op string, aws []future.Awaitable[T])
 // check returns why a cannot be started: nil, or a coroutine with no loop.
 // i is a's position among several, or -1 for a function that takes one.
 func check[T any](op string, i int, l *Loop, a future.Awaitable[T]) error {
-	what := "awaitable"
-	if i >= 0 {
-		what = fmt.Sprintf("awaitable %d", i)
+	// what names a in an error; only made when there is one.
+	what := func() string {
+		if i >= 0 {
+			return fmt.Sprintf("awaitable %d", i)
+		}
+		return "awaitable"
 	}
 	switch a := a.(type) {
 	case nil:
-		return fmt.Errorf("%w: %s: %s is nil", future.ErrNil, op, what)
+		return fmt.Errorf("%w: %s: %s is nil", future.ErrNil, op, what())
 	case *future.Future[T]:
 		if a == nil {
-			return fmt.Errorf("%w: %s: %s is a nil future", future.ErrNil, op, what)
+			return fmt.Errorf("%w: %s: %s is a nil future", future.ErrNil, op, what())
 		}
 		return nil
 	case future.Coroutine[T]:
 		if a == nil {
-			return fmt.Errorf("%w: %s: %s is a nil coroutine", future.ErrNil, op, what)
+			return fmt.Errorf("%w: %s: %s is a nil coroutine", future.ErrNil, op, what())
 		}
 	}
 	if l == nil {
-		return fmt.Errorf("loop: %s: %s needs a task: %w", op, what, ErrNoRunningLoop)
+		return fmt.Errorf("loop: %s: %s needs a task: %w", op, what(), ErrNoRunningLoop)
 	}
 	return nil
 }
@@ -294,15 +299,15 @@ func check[T any](op string, i int, l *Loop, a future.Awaitable[T]) error {
 // (context.WithoutCancel): ctx is usually the calling task's own, which is
 // cancelled when that task ends, and a child must not see its context end
 // while it still runs. Children are cancelled through their futures instead.
-func start[T any](ctx context.Context, l *Loop, a future.Awaitable[T]) (*future.Future[T], bool) {
+func start[T any](parent context.Context, l *Loop, a future.Awaitable[T]) (*future.Future[T], bool) {
 	switch a := a.(type) {
 	case *future.Future[T]:
 		return a, false
 	case future.Coroutine[T]:
-		return createTask(context.WithoutCancel(ctx), l, a), true
+		return createTask(parent, l, a), true
 	}
 	// Another Awaitable of this module: await it in a task of its own.
-	return createTask(context.WithoutCancel(ctx), l, func(ctx context.Context) (T, error) {
+	return createTask(parent, l, func(ctx context.Context) (T, error) {
 		return future.Await(ctx, a)
 	}), true
 }

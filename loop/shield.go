@@ -32,7 +32,7 @@ func Shield[T any](ctx context.Context, a future.Awaitable[T]) *future.Future[T]
 	if err := check("Shield", -1, l, a); err != nil {
 		return failed[T](err)
 	}
-	inner, own := start(ctx, l, a)
+	inner, own := start(context.WithoutCancel(ctx), l, a)
 	var owner future.Executor
 	if l != nil {
 		owner = l

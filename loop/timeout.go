@@ -71,7 +71,7 @@ func WaitFor[T any](ctx context.Context, a future.Awaitable[T], d time.Duration)
 	if err != nil {
 		return zero, fmt.Errorf("loop: WaitFor: %w", err)
 	}
-	inner, _ := start(ctx, l, a)
+	inner, _ := start(context.WithoutCancel(ctx), l, a)
 	if inner.IsDone() {
 		return inner.Result()
 	}

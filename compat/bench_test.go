@@ -11,8 +11,8 @@ import (
 
 // BenchmarkAwait compares `yield from` in a generator-style body with a
 // native await of the same completed future and the same coroutine. The
-// iter.Pull leg is the hand-written alternative this package avoids: a
-// generator driven by a loop that resumes it once per yield.
+// seq leg is FromSeq, which drives an iter.Seq-style generator with
+// iter.Pull; the iter.Pull leg is that same driving written by hand.
 func BenchmarkAwait(b *testing.B) {
 	ctx := context.Background()
 	p := future.NewPromise[int]()
@@ -78,6 +78,19 @@ func BenchmarkAwait(b *testing.B) {
 		for b.Loop() {
 			_, _ = future.Await(ctx, gen)
 		}
+	})
+	b.Run("future/seq", func(b *testing.B) {
+		run(b, compat.FromSeq(func(yield func(compat.Step) bool) (int, error) {
+			s := 0
+			var v int
+			for b.Loop() {
+				if !yield(compat.Into(done, &v)) {
+					break
+				}
+				s += v
+			}
+			return s, nil
+		}))
 	})
 	b.Run("future/iter.Pull", func(b *testing.B) {
 		b.ReportAllocs()

@@ -153,7 +153,7 @@ type target struct {
 
 var targets = []target{
 	{"(1) Future at most 1.2x the channel", regexp.MustCompile(`^BenchmarkFutureCreateResolveRead/Future$`), regexp.MustCompile(`^BenchmarkFutureCreateResolveRead/chan$`), []string{"ns/op"}, 1.2, false},
-	{"(3) Gather on the pool at or below errgroup with SetLimit", regexp.MustCompile(`(?i)^BenchmarkGather/.*pool`), regexp.MustCompile(`(?i)^BenchmarkGather/.*errgroup`), []string{"ns/task", "ns/op"}, 1, false},
+	{"(3) Gather on the pool at or below errgroup with SetLimit", regexp.MustCompile(`(?i)^BenchmarkGather/.*pool`), regexp.MustCompile(`(?i)^BenchmarkGather/errgroup(/N=\d+)?$`), []string{"ns/task", "ns/op"}, 1, false},
 	{"(3) asyncio gather at least 10x Gather on the pool", regexp.MustCompile(`^BenchmarkPython/gather/`), regexp.MustCompile(`(?i)^BenchmarkGather/.*pool`), []string{"ns/task"}, 10, true},
 	{"(4) single-thread switch at most 2x iter.Pull", regexp.MustCompile(`^BenchmarkSuspendResume/Loop/single$`), regexp.MustCompile(`^BenchmarkSuspendResume/iterPull/locked$`), []string{"ns/op"}, 2, false},
 	{"(4) asyncio sleep(0) at least 30x the single-thread switch", regexp.MustCompile(`^BenchmarkPython/sleep0$`), regexp.MustCompile(`^BenchmarkSuspendResume/Loop/single$`), []string{"ns/op"}, 30, true},

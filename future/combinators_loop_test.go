@@ -11,36 +11,15 @@ import (
 
 	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop"
+	"github.com/goasyncio/asyncio/loop/looptest"
 )
 
 // The tests in this file run the combinators over task futures, awaited
 // from a task, on both engines. This external package may import loop (loop
 // imports future, not future_test), so there is no cycle.
 
-// engines are the loop constructors every loop test runs against.
-var engines = []struct {
-	name string
-	new  func(...loop.Option) *loop.Loop
-}{
-	{"single", loop.NewSingleThread},
-	{"pool", loop.NewPool},
-}
-
-// eachEngine runs test once per engine with a fresh loop, closed afterwards.
-func eachEngine(t *testing.T, test func(t *testing.T, l *loop.Loop)) {
-	t.Helper()
-	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
-			l := e.new()
-			defer func() {
-				if err := l.Close(); err != nil {
-					t.Errorf("Close: %v", err)
-				}
-			}()
-			test(t, l)
-		})
-	}
-}
+// eachEngine runs a test on both loop engines.
+func eachEngine(t *testing.T, test func(t *testing.T, l *loop.Loop)) { looptest.Each(t, test) }
 
 // stepper returns a coroutine that yields turns times and then ends with v,
 // or with err if err is not nil.

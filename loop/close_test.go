@@ -14,8 +14,8 @@ import (
 
 func TestCloseCancelsPendingTasks(t *testing.T) {
 	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
-			l := e.new()
+		t.Run(e.Name, func(t *testing.T) {
+			l := e.New()
 			never := future.NewPromise[int]()
 			var cleaned atomic.Int32 // pool tasks unwind in parallel
 			var secondAwait atomic.Pointer[error]
@@ -57,8 +57,8 @@ func TestCloseCancelsPendingTasks(t *testing.T) {
 
 func TestCloseIsIdempotentAndEverythingAfterFails(t *testing.T) {
 	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
-			l := e.new()
+		t.Run(e.Name, func(t *testing.T) {
+			l := e.New()
 			require.NoError(t, l.Close())
 			require.NoError(t, l.Close())
 			assert.True(t, l.IsClosed())

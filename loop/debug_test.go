@@ -41,9 +41,9 @@ func busy(d time.Duration) {
 func TestDebugReportsSlowCallbacksAndSteps(t *testing.T) {
 	const limit = time.Millisecond
 	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
+		t.Run(e.Name, func(t *testing.T) {
 			var h handled
-			l := e.new(loop.WithDebug(), loop.WithSlowCallbackDuration(limit), loop.WithExceptionHandler(h.handle))
+			l := e.New(loop.WithDebug(), loop.WithSlowCallbackDuration(limit), loop.WithExceptionHandler(h.handle))
 			defer func() { require.NoError(t, l.Close()) }()
 			_, err := run(t, l, func(ctx context.Context) (int, error) {
 				done := make(chan struct{})
@@ -116,9 +116,9 @@ func TestUnretrievedTaskErrorsAreReported(t *testing.T) {
 func eachEngineWithHandler(t *testing.T, test func(t *testing.T, l *loop.Loop, h *handled)) {
 	t.Helper()
 	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
+		t.Run(e.Name, func(t *testing.T) {
 			var h handled
-			l := e.new(loop.WithExceptionHandler(h.handle))
+			l := e.New(loop.WithExceptionHandler(h.handle))
 			defer func() { require.NoError(t, l.Close()) }()
 			test(t, l, &h)
 		})

@@ -142,7 +142,7 @@ func TestExecutorBadInput(t *testing.T) {
 		mustWork(t, l)
 	})
 	for _, e := range engines {
-		l := e.new()
+		l := e.New()
 		require.NoError(t, l.Close())
 		f := loop.RunInExecutor(bg, l, func(context.Context) (int, error) { return 1, nil })
 		assert.ErrorIs(t, f.Err(), loop.ErrClosed)
@@ -151,8 +151,8 @@ func TestExecutorBadInput(t *testing.T) {
 
 func TestCloseCancelsAndWaitsForJobs(t *testing.T) {
 	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
-			l := e.new()
+		t.Run(e.Name, func(t *testing.T) {
+			l := e.New()
 			started := make(chan struct{})
 			var finished atomic.Bool
 			var cause error

@@ -227,7 +227,7 @@ func TestTimerBadInput(t *testing.T) {
 		mustWork(t, l)
 	}, virtual...)
 	for _, e := range engines {
-		l := e.new()
+		l := e.New()
 		require.NoError(t, l.Close())
 		_, err := l.CallLater(time.Second, func() {})
 		require.ErrorIs(t, err, loop.ErrClosed)
@@ -251,9 +251,9 @@ func TestClosedLoopDropsItsTimers(t *testing.T) {
 // loop made inside a bubble sleeps for an hour at once as well.
 func TestLoopInsideASynctestBubble(t *testing.T) {
 	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
+		t.Run(e.Name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				l := e.new()
+				l := e.New()
 				defer func() { require.NoError(t, l.Close()) }()
 				start := time.Now()
 				_, err := run(t, l, func(ctx context.Context) (int, error) {

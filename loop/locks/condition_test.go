@@ -308,8 +308,8 @@ func TestConditionWaitDoesNotHoldUpClose(t *testing.T) {
 	// condition. Close cancels both: the waiter cannot re-take the lock, and
 	// must give up rather than keep the loop from closing.
 	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
-			l := e.new()
+		t.Run(e.Name, func(t *testing.T) {
+			l := e.New()
 			c := locks.NewCondition(nil)
 			var waiter *future.Future[struct{}]
 			_, err := run(l, func(ctx context.Context) (int, error) {

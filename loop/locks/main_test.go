@@ -10,36 +10,18 @@ import (
 
 	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop"
+	"github.com/goasyncio/asyncio/loop/looptest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 var bg = context.Background()
 
-// engines are the loop constructors every test runs against.
-var engines = []struct {
-	name string
-	new  func(...loop.Option) *loop.Loop
-}{
-	{"single", loop.NewSingleThread},
-	{"pool", loop.NewPool},
-}
-
-// eachEngine runs test once per engine with a fresh loop, closed afterwards.
-func eachEngine(t *testing.T, test func(t *testing.T, l *loop.Loop), opts ...loop.Option) {
-	t.Helper()
-	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
-			l := e.new(opts...)
-			defer func() {
-				if err := l.Close(); err != nil {
-					t.Errorf("Close: %v", err)
-				}
-			}()
-			test(t, l)
-		})
-	}
-}
+// engines and eachEngine run every test on both loop engines.
+var (
+	engines    = looptest.Engines
+	eachEngine = looptest.Each
+)
 
 // run is RunUntilComplete of a coroutine body on l.
 func run[T any](l *loop.Loop, body func(ctx context.Context) (T, error)) (T, error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop"
+	"github.com/goasyncio/asyncio/loop/looptest"
 	"github.com/goasyncio/asyncio/loop/queues"
 )
 
@@ -17,28 +18,12 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 var bg = context.Background()
 
-// engines are the loop constructors every test runs against. The pool runs
-// one worker so that a task woken while another runs cannot resume before
-// that one suspends: the races between a grant and a cancellation then play
-// out the same way on both engines. Parallel pools are tested separately.
-var engines = []struct {
-	name string
-	new  func() *loop.Loop
-}{
-	{"single", func() *loop.Loop { return loop.NewSingleThread() }},
-	{"pool", func() *loop.Loop { return loop.NewPool(loop.WithWorkers(1)) }},
-}
-
-// eachEngine runs test once per engine with a fresh loop, closed afterwards.
+// eachEngine runs test on both engines. The pool runs one worker so that
+// a task woken while another runs cannot resume before that one suspends:
+// the races between a grant and a cancellation then play out the same way
+// on both engines. Parallel pools are tested separately.
 func eachEngine(t *testing.T, test func(t *testing.T, l *loop.Loop)) {
-	t.Helper()
-	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
-			l := e.new()
-			defer func() { require.NoError(t, l.Close()) }()
-			test(t, l)
-		})
-	}
+	looptest.Each(t, test, loop.WithWorkers(1))
 }
 
 // run is RunUntilComplete of a coroutine body on l.

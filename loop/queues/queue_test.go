@@ -13,6 +13,7 @@ import (
 
 	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop"
+	"github.com/goasyncio/asyncio/loop/looptest"
 	"github.com/goasyncio/asyncio/loop/queues"
 )
 
@@ -251,16 +252,19 @@ func TestEveryItemArrivesExactlyOnce(t *testing.T) {
 		}
 		return nil
 	}
-	newLoops := append(slices.Clone(engines), struct {
-		name string
-		new  func() *loop.Loop
-	}{"parallel pool", func() *loop.Loop { return loop.NewPool(loop.WithWorkers(4)) }})
+	// The engines as eachEngine runs them (a one-worker pool), and a
+	// parallel pool.
+	newLoops := []looptest.Engine{
+		{Name: "single", New: loop.NewSingleThread},
+		{Name: "pool", New: func(...loop.Option) *loop.Loop { return loop.NewPool(loop.WithWorkers(1)) }},
+		{Name: "parallel pool", New: func(...loop.Option) *loop.Loop { return loop.NewPool(loop.WithWorkers(4)) }},
+	}
 
 	for _, o := range orders {
 		t.Run(o.name, func(t *testing.T) {
 			for _, e := range newLoops {
-				t.Run("tasks on "+e.name, func(t *testing.T) {
-					l := e.new()
+				t.Run("tasks on "+e.Name, func(t *testing.T) {
+					l := e.New()
 					defer func() { require.NoError(t, l.Close()) }()
 					var mu sync.Mutex
 					var got []int

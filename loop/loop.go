@@ -68,8 +68,10 @@ type engine interface {
 	// stop, called on the loop, ends the run once the callbacks posted so
 	// far have run, as asyncio's stop ends its iteration.
 	stop(stop *atomic.Bool)
-	// step runs a scheduled task; park, yield and wake suspend and resume
-	// it; goexit handles a body that called runtime.Goexit.
+	// start queues a new task, from any goroutine; step runs a scheduled
+	// task; park, yield and wake suspend and resume it; goexit handles a
+	// body that called runtime.Goexit.
+	start(t *task)
 	step(t *task)
 	park(t *task, ctx context.Context, w future.Waitable)
 	yield(t *task)

@@ -159,6 +159,12 @@ func (p *pool) release() {
 	}
 }
 
+// start queues a new task's first step.
+func (p *pool) start(t *task) {
+	p.in.push(entry{t: t})
+	p.kick()
+}
+
 // stop ends the run after the items already posted (see run).
 func (p *pool) stop(stop *atomic.Bool) {
 	p.limit.Store(p.in.lastID())
@@ -210,15 +216,18 @@ func (p *pool) worker() {
 		if cancelled {
 			continue
 		}
-		if e.t != nil {
+		if e.t != nil && e.t.wakeCh != nil {
 			// A parked body's turn: hand it this worker's permit and
 			// leave. Resuming through the queue keeps asyncio's order:
 			// bodies woken, or yielding, one after another resume in
-			// that order, behind what was queued before them.
+			// that order, behind what was queued before them. (A task
+			// that has never run has no wake channel yet: park and
+			// yield make it before they queue the task, so reading it
+			// here is ordered by the queue's lock.)
 			e.t.wakeCh <- struct{}{}
 			return
 		}
-		if !p.runOne(e.fn) {
+		if !p.runOne(e) {
 			return // runtime.Goexit: runOne released the permit
 		}
 	}
@@ -231,7 +240,7 @@ func (p *pool) worker() {
 // runOne runs fn, reporting a panic to the exception handler. It returns
 // false if fn called runtime.Goexit, after giving up this goroutine's
 // permit to a replacement worker.
-func (p *pool) runOne(fn func()) (ok bool) {
+func (p *pool) runOne(e entry) (ok bool) {
 	normal := false
 	defer func() {
 		if normal {
@@ -246,7 +255,11 @@ func (p *pool) runOne(fn func()) (ok bool) {
 		p.release()
 		p.kick()
 	}()
-	fn()
+	if e.t != nil {
+		p.step(e.t) // a new task's first step
+	} else {
+		e.fn()
+	}
 	normal = true
 	return true
 }
@@ -323,11 +336,18 @@ func (p *pool) wakeChan(t *task) chan struct{} {
 // store of tsSuspended, which the successful compare-and-swap observes,
 // and the queue's lock orders the rest.
 func (p *pool) wake(t *task) {
-	if t.state.CompareAndSwap(tsSuspended, tsScheduled) {
-		p.woken.Add(1)
-		p.in.push(entry{t: t})
-		p.kick()
+	// Counted before the claim, so that quiescent never sees a claimed
+	// task that is neither counted nor queued.
+	p.woken.Add(1)
+	if !t.state.CompareAndSwap(tsSuspended, tsScheduled) {
+		p.woken.Add(-1)
+		if p.l.clock.virtual {
+			p.wakeup() // run may be waiting to recheck quiescence
+		}
+		return
 	}
+	p.in.push(entry{t: t})
+	p.kick()
 }
 
 // goexit: runOne's deferred call replaces the worker.

@@ -34,6 +34,7 @@ type single struct {
 	due   []*timer    // fireDue's buffer
 	timer *time.Timer // wakes idle for the next timer; made on first use
 
+	waking   atomic.Int32  // wakes between their claim and their post (see wake)
 	in       inbox         // callbacks posted from other goroutines
 	sleeping atomic.Bool   // the loop goroutine is (about to be) blocked on wakeCh
 	wakeCh   chan struct{} // capacity 1: a pending wakeup
@@ -218,11 +219,12 @@ func (s *single) idle() {
 	case !ok:
 		<-s.wakeCh // a post or a new timer
 	case s.l.clock.virtual:
-		if s.l.jobs.Load() == 0 {
+		// Read waking before the inbox: a wake that has ended has posted.
+		if s.l.jobs.Load() == 0 && s.waking.Load() == 0 && s.in.n.Load() == 0 {
 			s.l.clock.jump(when)
 			return
 		}
-		<-s.wakeCh // the job's result, or the end of the job
+		<-s.wakeCh // the job's result or end, or the wake's post or end
 	default:
 		d := time.Duration(when - s.l.clock.now())
 		switch {
@@ -296,6 +298,9 @@ func (s *single) postEntry(e entry) uint64 {
 	s.wakeup()
 	return id
 }
+
+// start queues a new task's first step, from any goroutine.
+func (s *single) start(t *task) { s.postEntry(entry{t: t}) }
 
 // stop ends the run after the current batch, which holds every callback
 // posted before the stop callback (see RunUntilComplete).
@@ -384,8 +389,15 @@ func (s *single) yield(t *task) {
 }
 
 func (s *single) wake(t *task) {
+	// waking covers the window between the claim and the post: a wake
+	// from another goroutine (a context's AfterFunc) that has claimed the
+	// task but not yet posted it must keep virtual time from jumping.
+	s.waking.Add(1)
 	if t.state.CompareAndSwap(tsSuspended, tsScheduled) {
 		s.postEntry(entry{t: t})
+	}
+	if s.waking.Add(-1) == 0 && s.l.clock.virtual {
+		s.wakeup() // idle may be waiting for this wake to end
 	}
 }
 

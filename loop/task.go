@@ -52,8 +52,9 @@ type task struct {
 	// slow-step report; touched only by the body's own goroutine.
 	stepStart time.Time
 
-	stepFn func() // runs the task's next step on the loop; made once
-	wakeFn func() // wakes the parked task; made once
+	// wakeFn wakes the parked task; made by the body's first Suspend, so
+	// that a task that never waits does not pay for it.
+	wakeFn func()
 
 	// cancelPending is set while a cancellation waits to be delivered at the
 	// next suspension point: the lock-free copy of cause != nil.
@@ -134,20 +135,15 @@ func createTask[T any](parent context.Context, l *Loop, c future.Coroutine[T]) *
 	tt := &typedTask[T]{c: c, p: p}
 	t := &tt.task
 	t.l, t.parent, t.body = l, parent, tt
-	t.stepFn, t.wakeFn = t.step, t.wake
 	p.SetCancelHook(t.cancel)
 	if !l.addTask(t) {
 		_ = p.Reject(closedErr("CreateTask"))
 		return p.Future()
 	}
 	t.state.Store(tsScheduled)
-	l.eng.post(t.stepFn)
+	l.eng.start(t)
 	return p.Future()
 }
-
-// step runs the task until it suspends or ends. The engine calls it on the
-// loop.
-func (t *task) step() { t.l.eng.step(t) }
 
 // start runs the body from the beginning on the calling goroutine, recording
 // panics and Goexit as the task's result. It is the body of the task's
@@ -281,6 +277,9 @@ func (t *task) Suspend(ctx context.Context, w future.Waitable) error {
 		t.waitingOn = w
 		t.mu.Unlock()
 
+		if t.wakeFn == nil {
+			t.wakeFn = t.wake
+		}
 		t.stepEnds()
 		t.l.eng.park(t, ctx, w) // returns with the task running again
 		t.stepBegins()

@@ -11,31 +11,10 @@ import (
 	"io"
 
 	"github.com/goasyncio/asyncio/examples/internal/engine"
+	"github.com/goasyncio/asyncio/examples/internal/pyfmt"
 	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop"
 )
-
-// repr formats the task running the coroutine named name as Python's repr
-// does, less the "running at file:line" part. cancelling says whether a
-// cancellation was requested: a task that has not yet seen it is still
-// pending, which Python's repr shows as "cancelling".
-func repr(name string, task *future.Future[string], cancelling bool) string {
-	if !task.IsDone() {
-		state := "pending"
-		if cancelling {
-			state = "cancelling"
-		}
-		return fmt.Sprintf("<Task %s coro=<%s()>>", state, name)
-	}
-	result, err := task.Result()
-	switch {
-	case task.Cancelled():
-		return fmt.Sprintf("<Task cancelled coro=<%s()>>", name)
-	case err != nil:
-		return fmt.Sprintf("<Task finished coro=<%s()> exception=%v>", name, err)
-	}
-	return fmt.Sprintf("<Task finished coro=<%s()> result='%s'>", name, result)
-}
 
 func taskFunc(w io.Writer) future.Coroutine[string] {
 	return func(ctx context.Context) (string, error) {
@@ -52,7 +31,7 @@ func mainCoro(w io.Writer, l *loop.Loop) future.Coroutine[struct{}] {
 		fmt.Fprintln(w, "canceling task")
 		cancelling := task.Cancel(nil)
 
-		fmt.Fprintf(w, "canceled task %s\n", repr("task_func", task, cancelling))
+		fmt.Fprintf(w, "canceled task %s\n", pyfmt.Task("task_func", task, cancelling))
 		result, err := future.Await(ctx, task)
 		switch {
 		case errors.Is(err, future.ErrCancelled):

@@ -10,25 +10,10 @@ import (
 	"io"
 
 	"github.com/goasyncio/asyncio/examples/internal/engine"
+	"github.com/goasyncio/asyncio/examples/internal/pyfmt"
 	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop"
 )
-
-// repr formats the task running the coroutine named name as Python's repr
-// does, less the "running at file:line" part.
-func repr(name string, task *future.Future[string]) string {
-	if !task.IsDone() {
-		return fmt.Sprintf("<Task pending coro=<%s()>>", name)
-	}
-	result, err := task.Result()
-	switch {
-	case task.Cancelled():
-		return fmt.Sprintf("<Task cancelled coro=<%s()>>", name)
-	case err != nil:
-		return fmt.Sprintf("<Task finished coro=<%s()> exception=%v>", name, err)
-	}
-	return fmt.Sprintf("<Task finished coro=<%s()> result='%s'>", name, result)
-}
 
 func taskFunc(w io.Writer) future.Coroutine[string] {
 	return func(ctx context.Context) (string, error) {
@@ -41,12 +26,12 @@ func mainCoro(w io.Writer, l *loop.Loop) future.Coroutine[struct{}] {
 	return func(ctx context.Context) (struct{}, error) {
 		fmt.Fprintln(w, "creating task")
 		task := loop.CreateTask(l, taskFunc(w))
-		fmt.Fprintf(w, "waiting for %s\n", repr("task_func", task))
+		fmt.Fprintf(w, "waiting for %s\n", pyfmt.Task("task_func", task, false))
 		returnValue, err := future.Await(ctx, task)
 		if err != nil {
 			return struct{}{}, err
 		}
-		fmt.Fprintf(w, "task completed %s\n", repr("task_func", task))
+		fmt.Fprintf(w, "task completed %s\n", pyfmt.Task("task_func", task, false))
 		fmt.Fprintf(w, "return value: '%s'\n", returnValue)
 		return struct{}{}, nil
 	}

@@ -11,18 +11,10 @@ import (
 	"io"
 
 	"github.com/goasyncio/asyncio/examples/internal/engine"
+	"github.com/goasyncio/asyncio/examples/internal/pyfmt"
 	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop"
 )
-
-// repr formats a pending task as Python's repr does, less the "running at
-// file:line" part; inner prints the task only before awaiting it.
-func repr(name string, task *future.Future[string]) string {
-	if task.IsDone() {
-		return fmt.Sprintf("<Task finished coro=<%s()>>", name)
-	}
-	return fmt.Sprintf("<Task pending coro=<%s()>>", name)
-}
 
 func wrapped(w io.Writer) future.Coroutine[string] {
 	return func(ctx context.Context) (string, error) {
@@ -34,7 +26,7 @@ func wrapped(w io.Writer) future.Coroutine[string] {
 func inner(w io.Writer, task *future.Future[string]) future.Coroutine[struct{}] {
 	return func(ctx context.Context) (struct{}, error) {
 		fmt.Fprintln(w, "inner: starting")
-		fmt.Fprintf(w, "inner: waiting for %s\n", repr("wrapped", task))
+		fmt.Fprintf(w, "inner: waiting for %s\n", pyfmt.Task("wrapped", task, false))
 		result, err := future.Await(ctx, task)
 		if err != nil {
 			return struct{}{}, err

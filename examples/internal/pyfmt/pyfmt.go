@@ -5,6 +5,8 @@ package pyfmt
 import (
 	"fmt"
 	"strings"
+
+	"github.com/goasyncio/asyncio/future"
 )
 
 // Str returns s as Python's repr prints a str: in single quotes, with
@@ -40,4 +42,28 @@ func List[T any](xs []T) string {
 	}
 	b.WriteByte(']')
 	return b.String()
+}
+
+// Task returns the repr Python prints for the task running the coroutine
+// named name, less the "running at file:line" part. cancelling says whether
+// a cancellation was requested: a task that has not yet seen it is still
+// pending, which Python shows as "cancelling". A finished task's result is
+// formatted as List formats an element.
+func Task[T any](name string, task *future.Future[T], cancelling bool) string {
+	if !task.IsDone() {
+		state := "pending"
+		if cancelling {
+			state = "cancelling"
+		}
+		return fmt.Sprintf("<Task %s coro=<%s()>>", state, name)
+	}
+	result, err := task.Result()
+	switch {
+	case task.Cancelled():
+		return fmt.Sprintf("<Task cancelled coro=<%s()>>", name)
+	case err != nil:
+		return fmt.Sprintf("<Task finished coro=<%s()> exception=%v>", name, err)
+	}
+	elem := List([]T{result})
+	return fmt.Sprintf("<Task finished coro=<%s()> result=%s>", name, elem[1:len(elem)-1])
 }

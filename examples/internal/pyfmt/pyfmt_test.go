@@ -6,6 +6,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/goasyncio/asyncio/examples/internal/pyfmt"
+	"github.com/goasyncio/asyncio/future"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -25,5 +26,23 @@ func TestRepr(t *testing.T) {
 				t.Errorf("got %s, want %s", c.got, c.want)
 			}
 		})
+	}
+}
+
+func TestTask(t *testing.T) {
+	pending := future.NewPromise[string]()
+	done := future.NewPromise[string]()
+	_ = done.Resolve("the result")
+	cancelled := future.NewPromise[string]()
+	_ = cancelled.Cancel(nil)
+	for _, c := range []struct{ got, want string }{
+		{pyfmt.Task("f", pending.Future(), false), "<Task pending coro=<f()>>"},
+		{pyfmt.Task("f", pending.Future(), true), "<Task cancelling coro=<f()>>"},
+		{pyfmt.Task("f", done.Future(), false), "<Task finished coro=<f()> result='the result'>"},
+		{pyfmt.Task("f", cancelled.Future(), true), "<Task cancelled coro=<f()>>"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %s, want %s", c.got, c.want)
+		}
 	}
 }

@@ -72,50 +72,8 @@ func BenchmarkGather(b *testing.B) {
 			reportPerTask(b, gatherCount)
 		})
 	}
-	b.Run("errgroup", func(b *testing.B) {
-		b.ReportAllocs()
-		results := make([]int, gatherCount)
-		limit := runtime.GOMAXPROCS(0)
-		for range b.N {
-			var g errgroup.Group
-			g.SetLimit(limit)
-			for i := range results {
-				g.Go(func() error {
-					results[i] = i
-					return nil
-				})
-			}
-			if err := g.Wait(); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.StopTimer()
-		if err := checkIndexes(results); err != nil {
-			b.Fatal(err)
-		}
-		reportPerTask(b, gatherCount)
-	})
-	b.Run("errgroup/noLimit", func(b *testing.B) {
-		b.ReportAllocs()
-		results := make([]int, gatherCount)
-		for range b.N {
-			var g errgroup.Group
-			for i := range results {
-				g.Go(func() error {
-					results[i] = i
-					return nil
-				})
-			}
-			if err := g.Wait(); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.StopTimer()
-		if err := checkIndexes(results); err != nil {
-			b.Fatal(err)
-		}
-		reportPerTask(b, gatherCount)
-	})
+	b.Run("errgroup", func(b *testing.B) { benchErrgroup(b, runtime.GOMAXPROCS(0)) })
+	b.Run("errgroup/noLimit", func(b *testing.B) { benchErrgroup(b, -1) })
 	b.Run("conc/ResultPool", func(b *testing.B) {
 		// conc's ResultPool does not keep submission order, so each task
 		// returns its index with its value, as conc's docs suggest.
@@ -170,6 +128,31 @@ func BenchmarkGather(b *testing.B) {
 		}
 		reportPerTask(b, gatherCount)
 	})
+}
+
+// benchErrgroup is BenchmarkGather's errgroup row: an errgroup.Group with
+// SetLimit(limit) (a negative limit is none) whose funcs write into a slice.
+func benchErrgroup(b *testing.B, limit int) {
+	b.ReportAllocs()
+	results := make([]int, gatherCount)
+	for range b.N {
+		var g errgroup.Group
+		g.SetLimit(limit)
+		for i := range results {
+			g.Go(func() error {
+				results[i] = i
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if err := checkIndexes(results); err != nil {
+		b.Fatal(err)
+	}
+	reportPerTask(b, gatherCount)
 }
 
 // checkIndexes returns an error unless vs[i] == i for every i.

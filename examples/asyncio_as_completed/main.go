@@ -54,18 +54,11 @@ func mainCoro(w io.Writer, l *loop.Loop, numPhases int) future.Coroutine[[]strin
 	}
 }
 
-func run(w io.Writer, engineName string, opts ...loop.Option) (err error) {
-	eventLoop, err := engine.New(engineName, opts...)
-	if err != nil {
+func run(w io.Writer, engineName string, opts ...loop.Option) error {
+	return engine.WithLoop(engineName, opts, func(eventLoop *loop.Loop) error {
+		_, err := loop.RunUntilComplete(context.Background(), eventLoop, mainCoro(w, eventLoop, 3))
 		return err
-	}
-	defer func() {
-		if cerr := eventLoop.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	_, err = loop.RunUntilComplete(context.Background(), eventLoop, mainCoro(w, eventLoop, 3))
-	return err
+	})
 }
 
 func main() { engine.Main(run) }

@@ -19,23 +19,16 @@ func coroutine(w io.Writer) future.Coroutine[string] {
 	}
 }
 
-func run(w io.Writer, engineName string, opts ...loop.Option) (err error) {
-	eventLoop, err := engine.New(engineName, opts...)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := eventLoop.Close(); err == nil {
-			err = cerr
+func run(w io.Writer, engineName string, opts ...loop.Option) error {
+	return engine.WithLoop(engineName, opts, func(eventLoop *loop.Loop) error {
+		// RunUntilComplete returns the coroutine's result, typed: a string.
+		returnValue, err := loop.RunUntilComplete(context.Background(), eventLoop, coroutine(w))
+		if err != nil {
+			return err
 		}
-	}()
-	// RunUntilComplete returns the coroutine's result, typed: a string.
-	returnValue, err := loop.RunUntilComplete(context.Background(), eventLoop, coroutine(w))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "it returned: '%s'\n", returnValue) // Python's repr of a str
-	return nil
+		fmt.Fprintf(w, "it returned: '%s'\n", returnValue) // Python's repr of a str
+		return nil
+	})
 }
 
 func main() { engine.Main(run) }

@@ -54,19 +54,12 @@ func starter(w io.Writer) future.Coroutine[struct{}] {
 	}
 }
 
-func run(w io.Writer, engineName string, opts ...loop.Option) (err error) {
-	eventLoop, err := engine.New(engineName, opts...)
-	if err != nil {
+func run(w io.Writer, engineName string, opts ...loop.Option) error {
+	return engine.WithLoop(engineName, opts, func(eventLoop *loop.Loop) error {
+		fmt.Fprintln(w, "entering event loop")
+		_, err := loop.RunUntilComplete(context.Background(), eventLoop, starter(w))
 		return err
-	}
-	defer func() {
-		if cerr := eventLoop.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	fmt.Fprintln(w, "entering event loop")
-	_, err = loop.RunUntilComplete(context.Background(), eventLoop, starter(w))
-	return err
+	})
 }
 
 func main() { engine.Main(run) }

@@ -58,18 +58,11 @@ func mainCoro(w io.Writer, l *loop.Loop) future.Coroutine[struct{}] {
 	}
 }
 
-func run(w io.Writer, engineName string, opts ...loop.Option) (err error) {
-	eventLoop, err := engine.New(engineName, opts...)
-	if err != nil {
+func run(w io.Writer, engineName string, opts ...loop.Option) error {
+	return engine.WithLoop(engineName, opts, func(eventLoop *loop.Loop) error {
+		_, err := loop.RunUntilComplete(context.Background(), eventLoop, mainCoro(w, eventLoop))
 		return err
-	}
-	defer func() {
-		if cerr := eventLoop.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	_, err = loop.RunUntilComplete(context.Background(), eventLoop, mainCoro(w, eventLoop))
-	return err
+	})
 }
 
 func main() { engine.Main(run) }

@@ -77,20 +77,11 @@ func runBlockingTasks(w, workers io.Writer, l *loop.Loop) future.Coroutine[struc
 // run runs the program, printing the loop's lines to w and the executor's
 // to workers. workers must be safe for concurrent use: three goroutines
 // write to it.
-func run(w, workers io.Writer, engineName string, opts ...loop.Option) (err error) {
-	// Create a limited executor; later options win, so opts may override.
-	opts = append([]loop.Option{loop.WithExecutorWorkers(3)}, opts...)
-	eventLoop, err := engine.New(engineName, opts...)
-	if err != nil {
+func run(w, workers io.Writer, engineName string, opts ...loop.Option) error {
+	return engine.WithLoop(engineName, opts, func(eventLoop *loop.Loop) error {
+		_, err := loop.RunUntilComplete(context.Background(), eventLoop, runBlockingTasks(w, workers, eventLoop))
 		return err
-	}
-	defer func() {
-		if cerr := eventLoop.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	_, err = loop.RunUntilComplete(context.Background(), eventLoop, runBlockingTasks(w, workers, eventLoop))
-	return err
+	})
 }
 
 func main() {

@@ -49,19 +49,12 @@ func mainCoro(w io.Writer, allDone future.Promise[string]) future.Coroutine[stru
 	}
 }
 
-func run(w io.Writer, engineName string, opts ...loop.Option) (err error) {
-	eventLoop, err := engine.New(engineName, opts...)
-	if err != nil {
+func run(w io.Writer, engineName string, opts ...loop.Option) error {
+	return engine.WithLoop(engineName, opts, func(eventLoop *loop.Loop) error {
+		allDone := future.NewPromiseOn[string](eventLoop)
+		_, err := loop.RunUntilComplete(context.Background(), eventLoop, mainCoro(w, allDone))
 		return err
-	}
-	defer func() {
-		if cerr := eventLoop.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	allDone := future.NewPromiseOn[string](eventLoop)
-	_, err = loop.RunUntilComplete(context.Background(), eventLoop, mainCoro(w, allDone))
-	return err
+	})
 }
 
 func main() { engine.Main(run) }

@@ -49,23 +49,16 @@ func phase2(w io.Writer, arg string) future.Coroutine[string] {
 	})
 }
 
-func run(w io.Writer, engineName string, opts ...loop.Option) (err error) {
-	eventLoop, err := engine.New(engineName, opts...)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := eventLoop.Close(); err == nil {
-			err = cerr
+func run(w io.Writer, engineName string, opts ...loop.Option) error {
+	return engine.WithLoop(engineName, opts, func(eventLoop *loop.Loop) error {
+		returnValue, err := loop.RunUntilComplete(context.Background(), eventLoop, outer(w))
+		if err != nil {
+			return err
 		}
-	}()
-	returnValue, err := loop.RunUntilComplete(context.Background(), eventLoop, outer(w))
-	if err != nil {
-		return err
-	}
-	// Python prints the tuple's repr.
-	fmt.Fprintf(w, "return value: ('%s', '%s')\n", returnValue.result1, returnValue.result2)
-	return nil
+		// Python prints the tuple's repr.
+		fmt.Fprintf(w, "return value: ('%s', '%s')\n", returnValue.result1, returnValue.result2)
+		return nil
+	})
 }
 
 func main() { engine.Main(run) }

@@ -71,54 +71,47 @@ func (c *Client) TitleCallback(l *loop.Loop, url string, cb func(string, error))
 	_ = compat.ToCallback(loop.CreateTask(l, c.Title(url)), cb)
 }
 
-func run(w io.Writer, engineName string, opts ...loop.Option) (err error) {
-	eventLoop, err := engine.New(engineName, opts...)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := eventLoop.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	c := &Client{pages: map[string]string{
-		"/home":  "welcome\nhello",
-		"/about": "about us\nwe write Go",
-	}}
-	defer c.Close()
+func run(w io.Writer, engineName string, opts ...loop.Option) error {
+	return engine.WithLoop(engineName, opts, func(eventLoop *loop.Loop) error {
+		c := &Client{pages: map[string]string{
+			"/home":  "welcome\nhello",
+			"/about": "about us\nwe write Go",
+		}}
+		defer c.Close()
 
-	_, err = loop.RunUntilComplete(context.Background(), eventLoop, future.Coroutine[struct{}](func(ctx context.Context) (struct{}, error) {
-		// An old caller, untouched: a raw callback. Its answer is handed
-		// to the loop as a future so the printout keeps a fixed order.
-		legacy := compat.FromCallback(ctx, func(done func(string, error)) {
-			c.Fetch("/home", func(body string, err error) {
-				done(fmt.Sprintf("legacy callback: %q %v", body, err), nil)
+		_, err := loop.RunUntilComplete(context.Background(), eventLoop, future.Coroutine[struct{}](func(ctx context.Context) (struct{}, error) {
+			// An old caller, untouched: a raw callback. Its answer is handed
+			// to the loop as a future so the printout keeps a fixed order.
+			legacy := compat.FromCallback(ctx, func(done func(string, error)) {
+				c.Fetch("/home", func(body string, err error) {
+					done(fmt.Sprintf("legacy callback: %q %v", body, err), nil)
+				})
 			})
-		})
-		line, _ := future.Await(ctx, legacy)
-		fmt.Fprintln(w, line)
+			line, _ := future.Await(ctx, legacy)
+			fmt.Fprintln(w, line)
 
-		// New callers: coroutines, run concurrently and gathered in order.
-		titles, err := future.Await(ctx, loop.Gather(ctx, c.Title("/home"), c.Title("/about")))
-		if err != nil {
-			return struct{}{}, err
-		}
-		fmt.Fprintf(w, "new coroutine titles: %q\n", titles)
+			// New callers: coroutines, run concurrently and gathered in order.
+			titles, err := future.Await(ctx, loop.Gather(ctx, c.Title("/home"), c.Title("/about")))
+			if err != nil {
+				return struct{}{}, err
+			}
+			fmt.Fprintf(w, "new coroutine titles: %q\n", titles)
 
-		// Errors travel as values, with errors.Is intact.
-		_, err = future.Await(ctx, c.Title("/missing"))
-		fmt.Fprintf(w, "new coroutine error: %v (not found: %t)\n", err, errors.Is(err, errNotFound))
+			// Errors travel as values, with errors.Is intact.
+			_, err = future.Await(ctx, c.Title("/missing"))
+			fmt.Fprintf(w, "new coroutine error: %v (not found: %t)\n", err, errors.Is(err, errNotFound))
 
-		// An old caller of the migrated Title keeps its callback.
-		answered := future.NewPromise[string]()
-		c.TitleCallback(eventLoop, "/about", func(title string, err error) {
-			_ = answered.Resolve(fmt.Sprintf("old caller of Title: %q %v", title, err))
-		})
-		line, _ = future.Await(ctx, answered.Future())
-		fmt.Fprintln(w, line)
-		return struct{}{}, nil
-	}))
-	return err
+			// An old caller of the migrated Title keeps its callback.
+			answered := future.NewPromise[string]()
+			c.TitleCallback(eventLoop, "/about", func(title string, err error) {
+				_ = answered.Resolve(fmt.Sprintf("old caller of Title: %q %v", title, err))
+			})
+			line, _ = future.Await(ctx, answered.Future())
+			fmt.Fprintln(w, line)
+			return struct{}{}, nil
+		}))
+		return err
+	})
 }
 
 func main() { engine.Main(run) }

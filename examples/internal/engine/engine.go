@@ -52,3 +52,18 @@ func Main(run func(w io.Writer, engine string, opts ...loop.Option) error) {
 		os.Exit(1)
 	}
 }
+
+// WithLoop makes a loop of the named engine with opts, calls fn with it and
+// closes it, returning fn's error, or Close's if fn succeeded.
+func WithLoop(name string, opts []loop.Option, fn func(l *loop.Loop) error) (err error) {
+	l, err := New(name, opts...)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := l.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	return fn(l)
+}

@@ -40,74 +40,31 @@ func Gather[T any](ctx context.Context, aws ...future.Awaitable[T]) *future.Futu
 		_ = p.Reject(err)
 		return p.Future()
 	}
+	// future.All collects the values and fails fast; Gather adds what
+	// owning the children means: its result belongs to the loop, a failure
+	// cancels the tasks it made, and cancelling it cancels every child.
+	all := future.All(g.fs...)
 	p := future.NewPromiseOn[[]T](g.owner())
-	s := &gatherState[T]{p: p, kids: g, values: make([]T, len(g.fs)), left: len(g.fs)}
-	if s.left == 0 {
-		_ = p.Resolve(s.values)
-		return p.Future()
-	}
-	p.SetCancelHook(s.cancel)
-	for i, f := range g.fs {
-		if f.IsDone() || !f.OnDone(func() { s.done(i, f) }) {
-			s.done(i, f)
+	p.SetCancelHook(func(cause error) bool {
+		if p.Cancel(cause) != nil {
+			return false // settled already
+		}
+		all.Cancel(cause) // stop collecting
+		g.cancelAll(cause)
+		return true
+	})
+	// settle runs on the goroutine that completed the last child, inside
+	// that completion, so it only completes the result and cancels.
+	settle := func() {
+		vs, err := all.Result()
+		if p.Complete(vs, err) == nil && err != nil {
+			g.cancelOwn(fmt.Errorf("loop: Gather: another awaitable failed: %w", err))
 		}
 	}
+	if !all.OnDone(settle) {
+		settle()
+	}
 	return p.Future()
-}
-
-// gatherState is what Gather has collected.
-type gatherState[T any] struct {
-	p    future.Promise[[]T]
-	kids *children[T]
-
-	mu     sync.Mutex // protects the fields below
-	values []T        // nil once the result is settled
-	left   int        // children without a value yet
-}
-
-// done records the outcome of child i. It runs on the goroutine that
-// completed the child, inside that completion, so it only records, completes
-// the result and cancels: nothing that blocks.
-func (s *gatherState[T]) done(i int, f *future.Future[T]) {
-	v, err := f.Result()
-	s.mu.Lock()
-	if s.values == nil {
-		s.mu.Unlock()
-		return
-	}
-	if err != nil {
-		s.values = nil
-		s.mu.Unlock()
-		_ = s.p.Reject(err)
-		s.kids.cancelOwn(fmt.Errorf("loop: Gather: another awaitable failed: %w", err))
-		return
-	}
-	s.values[i] = v
-	if s.left--; s.left > 0 {
-		s.mu.Unlock()
-		return
-	}
-	values := s.values
-	s.values = nil
-	// Resolve outside mu: it runs the result's callbacks, which may call
-	// back into Gather (a Cancel, for example).
-	s.mu.Unlock()
-	_ = s.p.Resolve(values)
-}
-
-// cancel is the result's cancel hook: the result is cancelled at once, then
-// every child.
-func (s *gatherState[T]) cancel(cause error) bool {
-	s.mu.Lock()
-	if s.values == nil {
-		s.mu.Unlock()
-		return false
-	}
-	s.values = nil
-	s.mu.Unlock()
-	_ = s.p.Cancel(cause)
-	s.kids.cancelAll(cause)
-	return true
 }
 
 // GatherSettled is Gather that collects every outcome instead of failing
@@ -170,7 +127,7 @@ func (s *settledState[T]) done(i int, f *future.Future[T]) {
 	}
 	results := s.results
 	s.results = nil
-	s.mu.Unlock() // before Resolve, as in gatherState.done
+	s.mu.Unlock() // before Resolve: it runs the result's callbacks
 	_ = s.p.Resolve(results)
 }
 

@@ -27,9 +27,10 @@ type single struct {
 	// Owned by the loop goroutine and the coroutines it drives, which run
 	// in lockstep with it.
 	ready, batch []entry
-	seq          uint64                    // last local id; local ids are seq<<1
-	ran          [2]uint64                 // highest id dispatched, per tag (see cancels)
-	goexited     []func() (struct{}, bool) // coroutines parked by goexit
+	seq          uint64    // last local id; local ids are seq<<1
+	ran          [2]uint64 // highest id dispatched, per tag (see cancels)
+	goexited     []*coro   // coroutines parked by goexit
+	free         []*coro   // coroutines whose body ended, for reuse
 
 	due   []*timer    // fireDue's buffer
 	timer *time.Timer // wakes idle for the next timer; made on first use
@@ -84,6 +85,7 @@ func (s *single) main(started chan<- struct{}) {
 	s.tid = syscall.Gettid()
 	close(started)
 	defer close(s.exited) // registered first, so it runs last
+	defer s.stopFree()
 
 	normal := false
 	defer func() {
@@ -110,9 +112,17 @@ func (s *single) main(started chan<- struct{}) {
 	// lets its Goexit finish, and iter.Pull then propagates the Goexit to
 	// this goroutine, which is ending anyway. Deferred calls go on running
 	// during a Goexit, so each one is reclaimed in turn.
-	for _, resume := range s.goexited {
-		defer resume()
+	for _, c := range s.goexited {
+		defer c.resume()
 	}
+}
+
+// stopFree ends the coroutines kept for reuse.
+func (s *single) stopFree() {
+	for _, c := range s.free {
+		c.stop()
+	}
+	s.free = nil
 }
 
 func (s *single) run(stop *atomic.Bool) error {
@@ -315,24 +325,29 @@ func (s *single) wakeup() {
 	}
 }
 
-// step resumes t's coroutine (creating it on the first step, on this
-// thread) and, once the coroutine parks again, arranges its next wakeup.
+// step resumes t's coroutine (giving it one on its first step) and, once
+// the coroutine parks again, arranges its next wakeup.
 func (s *single) step(t *task) {
 	if t.state.Load() == tsDone {
 		return
 	}
-	if t.resume == nil {
-		// iter.Pull's stop is never needed: every body runs to its end,
-		// because Close cancels tasks and Await then refuses to suspend.
-		t.resume, _ = iter.Pull(t.seq)
+	c := t.co
+	if c == nil {
+		c = s.coroFor(t)
 	}
 	// A task resumed after a yield is still running: no store needed.
 	if t.state.Load() != tsRunning {
 		t.state.Store(tsRunning)
 	}
-	_, more := t.resume()
-	if !more {
-		t.resume = nil
+	c.resume()
+	if c.t == nil {
+		// The body has returned and the coroutine is free again.
+		t.co = nil
+		if len(s.free) < maxFreeCoros {
+			s.free = append(s.free, c)
+		} else {
+			c.stop()
+		}
 		return
 	}
 	if t.yielding {
@@ -360,15 +375,54 @@ func (s *single) step(t *task) {
 	case tsDone:
 		// The body called runtime.Goexit and its coroutine is parked until
 		// the loop ends (see goexit).
-		s.goexited = append(s.goexited, t.resume)
-		t.resume = nil
+		s.goexited = append(s.goexited, c)
+		t.co = nil
 	}
 }
 
-// seq is the task's coroutine body.
-func (t *task) seq(yield func(struct{}) bool) {
-	t.yield = yield
-	t.start()
+// maxFreeCoros bounds the coroutines a loop keeps for reuse. Each one is a
+// parked goroutine with its stack; beyond what a burst of short tasks
+// needs, keeping more only holds memory.
+const maxFreeCoros = 256
+
+// coro is a runtime coroutine (iter.Pull) of the loop thread that runs task
+// bodies, one after another. Making one costs about seven allocations and
+// a goroutine, more than the rest of a task together, so a task whose body
+// has returned hands its coroutine on to the next new task.
+type coro struct {
+	resume func() (struct{}, bool)
+	stop   func()
+	t      *task // the task whose body runs on it; nil once that body returns
+}
+
+// coroFor gives t a coroutine, a free one if there is one.
+func (s *single) coroFor(t *task) *coro {
+	var c *coro
+	if n := len(s.free); n > 0 {
+		c = s.free[n-1]
+		s.free[n-1] = nil
+		s.free = s.free[:n-1]
+	} else {
+		c = new(coro)
+		c.resume, c.stop = iter.Pull(c.run)
+	}
+	c.t, t.co = t, c
+	return c
+}
+
+// run is the coroutine's body: it runs the body of each task it is given,
+// and parks between them until the loop gives it the next one or stops it.
+// A task's body parks it as well, through t.yield, while it waits.
+func (c *coro) run(yield func(struct{}) bool) {
+	for {
+		t := c.t
+		t.yield = yield
+		t.start()
+		c.t = nil
+		if !yield(struct{}{}) {
+			return
+		}
+	}
 }
 
 func (s *single) park(t *task, ctx context.Context, w future.Waitable) {

@@ -35,11 +35,11 @@ type task struct {
 
 	state atomic.Int32
 
-	// Single-thread engine. resume and yield are the two ends of the task's
-	// runtime coroutine (iter.Pull); parkOn and parkCtx are what the body
-	// asked to wait for. They are touched only by the loop goroutine and by
-	// the task's coroutine, which run in lockstep on the loop's thread.
-	resume    func() (struct{}, bool)
+	// Single-thread engine. co is the runtime coroutine the body runs on
+	// and yield parks it; parkOn and parkCtx are what the body asked to
+	// wait for. They are touched only by the loop goroutine and by the
+	// task's coroutine, which run in lockstep on the loop's thread.
+	co        *coro
 	yield     func(struct{}) bool
 	parkOn    future.Waitable
 	parkCtx   context.Context

@@ -62,3 +62,64 @@ func TestPoolHasNoThread(t *testing.T) {
 	defer l.Close()
 	assert.Zero(t, l.ThreadID())
 }
+
+// TestTasksShareCoroutinesSafely runs waves of tasks that return, panic
+// and suspend, more of them at once than a loop keeps coroutines for, so
+// that the single-thread engine hands finished tasks' coroutines on to new
+// ones and stops those it cannot keep. Every body must still run on the
+// loop's thread and every task must report its own result; the leak check
+// in TestMain proves Close stops the coroutines kept for reuse.
+func TestTasksShareCoroutinesSafely(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		const n = 600 // more than a loop keeps for reuse
+		want := l.ThreadID()
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			for wave := range 3 {
+				gate := future.NewPromise[int]()
+				futs := make([]*future.Future[int], n)
+				tids := make([]int, n)
+				for i := range futs {
+					futs[i] = loop.CreateTask(l, func(ctx context.Context) (int, error) {
+						if want != 0 {
+							tids[i] = syscall.Gettid()
+						}
+						switch i % 3 {
+						case 0:
+							return i, nil
+						case 1:
+							panic(i)
+						default:
+							v, err := future.Await(ctx, gate.Future())
+							return i + v, err
+						}
+					})
+				}
+				if err := loop.Sleep(ctx, 0); err != nil { // every task runs to its end or its Await
+					return 0, err
+				}
+				require.NoError(t, gate.Resolve(wave))
+				for i, f := range futs {
+					v, err := future.Await(ctx, f)
+					switch i % 3 {
+					case 0:
+						assert.NoError(t, err)
+						assert.Equal(t, i, v)
+					case 1:
+						var pe *future.PanicError
+						if assert.ErrorAs(t, err, &pe) {
+							assert.Equal(t, i, pe.Value)
+						}
+					default:
+						assert.NoError(t, err)
+						assert.Equal(t, i+wave, v)
+					}
+					if want != 0 {
+						assert.Equal(t, want, tids[i], "task %d ran off the loop thread", i)
+					}
+				}
+			}
+			return 0, nil
+		})
+		require.NoError(t, err)
+	})
+}

@@ -5,7 +5,10 @@ package future
 func PendingCallbacks[T any](f *Future[T]) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	n := len(f.rest)
+	n := 0
+	if f.rest != nil {
+		n = len(*f.rest)
+	}
 	if f.first != nil {
 		n++
 	}

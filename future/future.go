@@ -33,12 +33,13 @@ type Future[T any] struct {
 	// done is made lazily by Done; closed on completion.
 	done chan struct{}
 	// first and rest are the completion callbacks; first saves an allocation
-	// for the common single waiter. Nil after completion.
+	// for the common single waiter, and rest is a pointer so that futures
+	// with one waiter or none stay small. Nil after completion.
 	first func()
-	rest  []func()
+	rest  *[]func()
 	// cancel, when set, replaces the default cancellation: a task forwards
 	// Cancel to its coroutine instead of completing at once.
-	cancel func(cause error) bool
+	cancel Canceller
 
 	owner Executor // where AddDoneCallback functions run; nil runs them inline
 
@@ -139,7 +140,7 @@ func (f *Future[T]) Cancel(cause error) bool {
 	hook := f.cancel
 	f.mu.Unlock()
 	if hook != nil {
-		return hook(cause)
+		return hook.Cancel(cause)
 	}
 	var zero T
 	return f.complete(zero, Cancelled(cause)) == nil
@@ -160,10 +161,13 @@ func (f *Future[T]) OnDone(fn func()) bool {
 	if f.state.Load() == stateDone {
 		return false
 	}
-	if f.first == nil {
+	switch {
+	case f.first == nil:
 		f.first = fn
-	} else {
-		f.rest = append(f.rest, fn)
+	case f.rest == nil:
+		f.rest = &[]func(){fn}
+	default:
+		*f.rest = append(*f.rest, fn)
 	}
 	return true
 }
@@ -221,7 +225,10 @@ func (f *Future[T]) complete(v T, err error) error {
 	}
 	// Callbacks run outside mu: they may touch f (Result, more callbacks).
 	errs := catch(first)
-	for _, fn := range rest {
+	if rest == nil {
+		return errs
+	}
+	for _, fn := range *rest {
 		if e := catch(fn); e != nil {
 			errs = joinErr(errs, e)
 		}

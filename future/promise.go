@@ -69,13 +69,43 @@ func (p Promise[T]) Cancel(cause error) error {
 // SetCancelHook makes f.Cancel call hook instead of completing the future at
 // once. Loops use it so that cancelling a task's future cancels the task's
 // coroutine, which then decides how the future ends. It has no effect on a
-// completed future.
+// completed future; a nil hook restores the default.
 func (p Promise[T]) SetCancelHook(hook func(cause error) bool) {
+	var c Canceller
+	if hook != nil {
+		c = cancelFunc(hook)
+	}
 	p.f.mu.Lock()
 	if p.f.state.Load() == statePending {
-		p.f.cancel = hook
+		p.f.cancel = c
 	}
 	p.f.mu.Unlock()
+}
+
+// Canceller is a cancel hook (see SetCancelHook) as a value rather than a
+// function, so that an executor whose task record has a Cancel method can
+// be the hook itself, with no closure to allocate. *Future[T] is one.
+type Canceller interface {
+	// Cancel asks for cancellation with cause and reports whether the
+	// request was accepted, as Future.Cancel does.
+	Cancel(cause error) bool
+}
+
+// cancelFunc makes a function a Canceller.
+type cancelFunc func(cause error) bool
+
+func (fn cancelFunc) Cancel(cause error) bool { return fn(cause) }
+
+// InitPromise makes f, which must be a zero Future nobody else has seen
+// yet, a pending future that belongs to e (as NewPromiseOn does) and whose
+// Cancel calls c instead of completing it (as SetCancelHook does; nil
+// means the default), and returns its promise. It is for executors that
+// keep the future inside a record of their own, a task say, so that the
+// two take one allocation instead of two. Everyone else wants NewPromise
+// or NewPromiseOn.
+func InitPromise[T any](f *Future[T], e Executor, c Canceller) Promise[T] {
+	f.owner, f.cancel = e, c
+	return Promise[T]{f: f}
 }
 
 func nilArg(fn, what string) error {

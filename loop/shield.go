@@ -26,11 +26,11 @@ import (
 // error matching ErrNoRunningLoop.
 func Shield[T any](ctx context.Context, a future.Awaitable[T]) *future.Future[T] {
 	if ctx == nil {
-		return failed[T](fmt.Errorf("%w: Shield: nil context", future.ErrNil))
+		return failed[T](nil, fmt.Errorf("%w: Shield: nil context", future.ErrNil))
 	}
 	l, _ := GetRunningLoop(ctx)
 	if err := check("Shield", -1, l, a); err != nil {
-		return failed[T](err)
+		return failed[T](nil, err)
 	}
 	inner, own := start(context.WithoutCancel(ctx), l, a)
 	var owner future.Executor
@@ -53,9 +53,10 @@ func Shield[T any](ctx context.Context, a future.Awaitable[T]) *future.Future[T]
 	return outer.Future()
 }
 
-// failed returns a future failed with err.
-func failed[T any](err error) *future.Future[T] {
-	p := future.NewPromise[T]()
+// failed returns a future, belonging to e (which may be nil), that has
+// failed with err.
+func failed[T any](e future.Executor, err error) *future.Future[T] {
+	p := future.NewPromiseOn[T](e)
 	_ = p.Reject(err)
 	return p.Future()
 }

@@ -44,13 +44,13 @@ type task struct {
 	parkOn    future.Waitable
 	parkCtx   context.Context
 	stopAfter func() bool // undoes the context.AfterFunc of a park
-	yielding  bool        // the body is suspended in a sleep(0)
 	// Pool engine: a wake token for the parked body.
 	wakeCh chan struct{}
 
-	// stepStart is when the body last started or resumed, for WithDebug's
-	// slow-step report; touched only by the body's own goroutine.
-	stepStart time.Time
+	// stepStart is when the body last started or resumed (see monotonic),
+	// for WithDebug's slow-step report; touched only by the body's own
+	// goroutine.
+	stepStart time.Duration
 
 	// wakeFn wakes the parked task; made by the body's first Suspend, so
 	// that a task that never waits does not pay for it.
@@ -59,6 +59,10 @@ type task struct {
 	// cancelPending is set while a cancellation waits to be delivered at the
 	// next suspension point: the lock-free copy of cause != nil.
 	cancelPending atomic.Bool
+	// yielding is set while the body is suspended in a sleep(0), on the
+	// single-thread engine. (Beside cancelPending, it fits in the padding
+	// before mu: a trivial task and its future fit a smaller size class.)
+	yielding bool
 
 	mu sync.Mutex // protects the fields below
 	// cause is the undelivered cancellation.
@@ -85,7 +89,8 @@ type runner interface {
 type typedTask[T any] struct {
 	task
 	c future.Coroutine[T]
-	p future.Promise[T]
+	p future.Promise[T] // completes f
+	f future.Future[T]  // the task's future, in the same allocation
 }
 
 func (t *typedTask[T]) run(ctx context.Context) {
@@ -123,26 +128,23 @@ func CreateTask[T any](l *Loop, c future.Coroutine[T]) *future.Future[T] {
 }
 
 func createTask[T any](parent context.Context, l *Loop, c future.Coroutine[T]) *future.Future[T] {
-	p := future.NewPromiseOn[T](l)
 	switch {
 	case c == nil:
-		_ = p.Reject(fmt.Errorf("%w: CreateTask: nil coroutine", future.ErrNil))
-		return p.Future()
+		return failed[T](l, fmt.Errorf("%w: CreateTask: nil coroutine", future.ErrNil))
 	case l.closedForUsers():
-		_ = p.Reject(closedErr("CreateTask"))
-		return p.Future()
+		return failed[T](l, closedErr("CreateTask"))
 	}
-	tt := &typedTask[T]{c: c, p: p}
+	tt := &typedTask[T]{c: c}
 	t := &tt.task
 	t.l, t.parent, t.body = l, parent, tt
-	p.SetCancelHook(t.cancel)
+	tt.p = future.InitPromise(&tt.f, l, t)
 	if !l.addTask(t) {
-		_ = p.Reject(closedErr("CreateTask"))
-		return p.Future()
+		_ = tt.p.Reject(closedErr("CreateTask"))
+		return &tt.f
 	}
 	t.state.Store(tsScheduled)
 	l.eng.start(t)
-	return p.Future()
+	return &tt.f
 }
 
 // start runs the body from the beginning on the calling goroutine, recording
@@ -197,9 +199,10 @@ func (t *task) finish() {
 // harmless: the parked body re-checks what it waits for.
 func (t *task) wake() { t.l.eng.wake(t) }
 
-// cancel is the task future's cancel hook: it requests cancellation,
-// delivered at the task's current or next suspension point.
-func (t *task) cancel(cause error) bool {
+// Cancel is the task future's cancel hook (a future.Canceller): it
+// requests cancellation, delivered at the task's current or next
+// suspension point.
+func (t *task) Cancel(cause error) bool {
 	if t.state.Load() == tsDone {
 		return false
 	}
@@ -326,13 +329,13 @@ func (t *task) yieldSlow() error {
 // slow-step report.
 func (t *task) stepBegins() {
 	if t.l.cfg.debug {
-		t.stepStart = time.Now()
+		t.stepStart = monotonic()
 	}
 }
 
 func (t *task) stepEnds() {
 	if t.l.cfg.debug {
-		t.l.checkSlow(true, t.stepStart)
+		t.l.checkSlow(true, monotonic()-t.stepStart)
 	}
 }
 

@@ -92,16 +92,16 @@ func NewTaskGroup(ctx context.Context) (*TaskGroup, context.Context) {
 // cancelled with the group's cause and c never runs.
 func CreateTaskIn[T any](g *TaskGroup, c future.Coroutine[T]) *future.Future[T] {
 	if g == nil || c == nil {
-		return failed[T](fmt.Errorf("%w: CreateTaskIn: nil group or coroutine", future.ErrNil))
+		return failed[T](nil, fmt.Errorf("%w: CreateTaskIn: nil group or coroutine", future.ErrNil))
 	}
 	g.mu.Lock()
 	switch {
 	case g.done && g.err != nil && g.l == nil:
 		g.mu.Unlock()
-		return failed[T](g.err) // the group never had a loop
+		return failed[T](nil, g.err) // the group never had a loop
 	case g.done:
 		g.mu.Unlock()
-		return failed[T](fmt.Errorf("loop: CreateTaskIn: %w", ErrGroupDone))
+		return failed[T](nil, fmt.Errorf("loop: CreateTaskIn: %w", ErrGroupDone))
 	case g.cause != nil:
 		cause := g.cause
 		g.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -305,5 +306,64 @@ func TestRunUntilCompleteRunsTheMainFuturesDoneCallbacks(t *testing.T) {
 		})
 		require.NoError(t, err)
 		assert.Equal(t, []string{"callback"}, r2.list())
+	})
+}
+
+// TestCallSoonThreadsafeFromManyGoroutines posts a stream of callbacks
+// from several goroutines while the loop runs, many more than fit in one
+// of the inbox's segments, with some handles cancelled. Every callback not
+// cancelled runs exactly once, each goroutine's in the order it posted
+// them.
+func TestCallSoonThreadsafeFromManyGoroutines(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		const posters, each = 3, 2000
+		var mu sync.Mutex // the pool runs callbacks on several workers
+		got := make([][]int, posters)
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			var left atomic.Int32
+			left.Store(posters)
+			all := future.NewPromiseOn[int](l)
+			for p := range posters {
+				go func() {
+					for i := range each {
+						h, err := l.CallSoonThreadsafe(func() {
+							mu.Lock()
+							got[p] = append(got[p], i)
+							mu.Unlock()
+						})
+						assert.NoError(t, err)
+						if i%10 == 9 {
+							h.Cancel()
+						}
+					}
+					// After this goroutine's last post, so it runs after them.
+					_, err := l.CallSoonThreadsafe(func() {
+						if left.Add(-1) == 0 {
+							_ = all.Resolve(0)
+						}
+					})
+					assert.NoError(t, err)
+				}()
+			}
+			return future.Await(ctx, all.Future())
+		})
+		require.NoError(t, err)
+		mu.Lock()
+		defer mu.Unlock()
+		for p, seq := range got {
+			var want []int
+			for i := range each {
+				// A cancelled handle's callback may have run before the
+				// cancel: only those not yet run are skipped.
+				if i%10 != 9 || slices.Contains(seq, i) {
+					want = append(want, i)
+				}
+			}
+			if l.ThreadID() != 0 {
+				assert.Equal(t, want, seq, "poster %d", p)
+			} else {
+				assert.ElementsMatch(t, want, seq, "poster %d", p)
+			}
+		}
 	})
 }

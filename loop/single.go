@@ -36,7 +36,7 @@ type single struct {
 	timer *time.Timer // wakes idle for the next timer; made on first use
 
 	waking   atomic.Int32  // wakes between their claim and their post (see wake)
-	in       inbox         // callbacks posted from other goroutines
+	in       mpsc          // callbacks posted from other goroutines
 	sleeping atomic.Bool   // the loop goroutine is (about to be) blocked on wakeCh
 	wakeCh   chan struct{} // capacity 1: a pending wakeup
 
@@ -63,6 +63,7 @@ func NewSingleThread(opts ...Option) *Loop {
 		reply:  make(chan error),
 		exited: make(chan struct{}),
 	}
+	s.in.init()
 	l.eng = s
 	started := make(chan struct{})
 	go s.main(started)
@@ -146,16 +147,21 @@ func (s *single) shutdown() {
 // asyncio's run_forever does.
 func (s *single) loop(stop *atomic.Bool) {
 	for !stop.Load() {
-		s.ready = s.in.takeInto(s.ready)
 		if s.l.timers.n.Load() != 0 {
-			// Due timers go after what is ready, as in asyncio.
+			// Due timers go after what is ready, posted callbacks
+			// included, as in asyncio.
+			s.drainInbox()
 			s.fireDue()
 		}
-		if len(s.ready) == 0 {
+		// What was posted before this point runs in this iteration,
+		// after what is in the ready queue (see drainInbox for why that
+		// keeps FIFO order).
+		end := s.in.tail.Load()
+		if len(s.ready) == 0 && !s.in.ready() {
 			// Announce the sleep before the last look, so that a poster
 			// either sees sleeping or its item is seen here.
 			s.sleeping.Store(true)
-			if s.in.n.Load() == 0 && !stop.Load() {
+			if !s.in.ready() && !stop.Load() {
 				s.idle()
 			}
 			s.sleeping.Store(false)
@@ -168,12 +174,16 @@ func (s *single) loop(stop *atomic.Bool) {
 		for i := 0; i < len(s.batch); {
 			i = s.runFrom(s.batch, i, &s.ran)
 		}
+		clear(s.batch)
+		// Then the posted ones, straight from the inbox: a backlog of any
+		// length is run without being copied.
+		for !s.runPosted(end, stop) {
+		}
 		// Publishing the watermark costs atomic stores; it matters only
 		// when someone has cancelled a handle (see cancels).
 		if s.l.cancels.n.Load() != 0 {
 			s.l.cancels.advance(s.ran)
 		}
-		clear(s.batch)
 	}
 }
 
@@ -209,6 +219,51 @@ func (s *single) runFrom(b []entry, i int, ran *[2]uint64) (next int) {
 	return i
 }
 
+// runPosted runs the posted entries before position end, in order, taken
+// one at a time from the inbox (a callback may drain the rest into the
+// ready queue meanwhile: see drainInbox). While nothing local is queued and
+// the loop is not stopping, it goes on with entries posted since, up to
+// postedBurst of them: a stream of posts is then run in long batches
+// rather than one loop iteration each, and FIFO order still holds, since
+// every local entry would have gone behind them. It stops early at an
+// entry still being written, and returns false after a callback that
+// panicked, to be called again for the rest, as runFrom is.
+func (s *single) runPosted(end uint64, stop *atomic.Bool) (ok bool) {
+	normal := false
+	defer func() {
+		if normal {
+			return
+		}
+		if r := recover(); r != nil {
+			s.l.report(future.NewPanicError(r))
+		}
+		// Otherwise runtime.Goexit: main's deferred call takes over.
+	}()
+	c := &s.l.cancels
+	for limit := end + postedBurst; s.in.head < end ||
+		(s.in.head < limit && len(s.ready) == 0 && !stop.Load()); {
+		e, ok := s.in.pop()
+		if !ok {
+			break
+		}
+		s.ran[1] = e.id
+		if c.n.Load() != 0 && c.take(e.id) {
+			continue
+		}
+		if e.t != nil {
+			s.step(e.t)
+		} else {
+			e.fn()
+		}
+	}
+	normal = true
+	return true
+}
+
+// postedBurst bounds how many entries posted after an iteration began
+// runPosted takes in that iteration, so that timers are still looked at.
+const postedBurst = 1024
+
 // fireDue queues the timers that are due.
 func (s *single) fireDue() {
 	s.due = s.l.timers.popDue(s.l.clock.now(), s.due)
@@ -230,7 +285,7 @@ func (s *single) idle() {
 		<-s.wakeCh // a post or a new timer
 	case s.l.clock.virtual:
 		// Read waking before the inbox: a wake that has ended has posted.
-		if s.l.jobs.Load() == 0 && s.waking.Load() == 0 && s.in.n.Load() == 0 {
+		if s.l.jobs.Load() == 0 && s.waking.Load() == 0 && !s.in.reserved() {
 			s.l.clock.jump(when)
 			return
 		}
@@ -270,15 +325,27 @@ func (s *single) idle() {
 // thread-safe paths (CreateTask, wakeups of tasks awaiting a future it
 // completed) still goes ahead of what it, or a later step, schedules
 // locally: asyncio's FIFO order, kept without knowing which thread posted.
-// It costs an atomic load when the inbox is empty.
+// It costs an atomic load when the inbox is empty. An entry another
+// goroutine is still writing may sit ahead of the step's own posts; it is
+// waited for (a few instructions, unless its poster was preempted) so that
+// the step's posts are not left behind it.
 //
-// It is not called after every callback: that would take the inbox's lock
-// once per callback while another goroutine posts in a stream, moving the
-// lock's cache line between cores each time. Posted items wait for the next
+// It is not called after every callback: that would read the posters'
+// cache line once per callback while another goroutine posts in a stream,
+// moving it between cores each time. Posted items wait for the next
 // iteration anyway, so fetching them at its start changes no order.
 func (s *single) drainInbox() {
-	if s.in.n.Load() != 0 {
-		s.ready = s.in.takeInto(s.ready)
+	if s.in.reserved() {
+		s.drainAll()
+	}
+}
+
+// drainAll is drainInbox's slow path, apart so that the check inlines.
+func (s *single) drainAll() {
+	for end := s.in.tail.Load(); s.in.head != end; {
+		if s.ready = s.in.takeInto(s.ready); s.in.head != end {
+			runtime.Gosched()
+		}
 	}
 }
 

@@ -32,7 +32,14 @@ func TestCancelATaskSuspendedInAwait(t *testing.T) {
 			}
 			assert.True(t, task.Cancel(cause))
 			_, err := future.Await(ctx, task)
-			assert.True(t, never.Future().Cancelled(), "asyncio cancels the future the task waits on")
+			// On one thread the task is surely suspended in its Await by
+			// now, and asyncio cancels the future it waits on. A pool
+			// runs the task in parallel: the cancellation may reach it
+			// before it suspends, and is then delivered at the Await
+			// instead, leaving never pending.
+			if l.ThreadID() != 0 {
+				assert.True(t, never.Future().Cancelled(), "asyncio cancels the future the task waits on")
+			}
 			return 0, err
 		})
 		assert.ErrorIs(t, err, future.ErrCancelled)

@@ -139,7 +139,9 @@ func (q *mpsc) retire(seg, next *segment) {
 func (q *mpsc) reserved() bool { return q.tail.Load() != q.head }
 
 // ready reports whether the next entry is written and can be taken. Loop
-// goroutine only.
+// goroutine only. It is pop's lookup without pop's effects; pop does not
+// call a shared helper because one measured slower on a stream of
+// cross-thread posts (43 against 32 ns, four runs each).
 func (q *mpsc) ready() bool {
 	seg, i := q.headSeg, q.head-q.headSeg.base.Load()
 	if i == segmentLen {

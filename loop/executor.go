@@ -103,7 +103,7 @@ type executor struct {
 
 	mu   sync.Mutex // protects live
 	live map[*job]struct{}
-	wg   sync.WaitGroup // one per job; Add only under l.tasksMu while open
+	wg   sync.WaitGroup // one per job; Add only under l.reg.mu while open
 }
 
 // job is one RunInExecutor call in flight.
@@ -114,12 +114,12 @@ func (l *Loop) executor() *semaphore.Weighted {
 	return l.exec.sem
 }
 
-// addJob registers a job unless the loop is closing. Registering under
-// tasksMu orders it before or after Close's snapshot: Close either cancels
-// and waits for the job, or the job is refused.
+// addJob registers a job unless the loop is closing. Registering under the
+// task registry's lock orders it before or after Close's snapshot: Close
+// either cancels and waits for the job, or the job is refused.
 func (l *Loop) addJob(cancel context.CancelCauseFunc) *job {
-	l.tasksMu.Lock()
-	defer l.tasksMu.Unlock()
+	l.reg.mu.Lock()
+	defer l.reg.mu.Unlock()
 	if l.state.Load() >= stateClosing {
 		return nil
 	}

@@ -191,9 +191,11 @@ func startAll[T any](ctx context.Context, op string, aws []future.Awaitable[T]) 
 	}
 	c := &children[T]{l: l, fs: make([]*future.Future[T], len(aws)), own: make([]bool, len(aws))}
 	parent := context.WithoutCancel(ctx) // once, not per child
+	b := startBatch{l: l}
 	for i, a := range aws {
-		c.fs[i], c.own[i] = start(parent, l, a)
+		c.fs[i], c.own[i] = startIn(parent, &b, a)
 	}
+	b.flush()
 	return c, nil
 }
 
@@ -210,13 +212,15 @@ func startEach[T any](ctx context.Context, op string, aws []future.Awaitable[T])
 	}
 	c.l, _ = GetRunningLoop(ctx)
 	parent := context.WithoutCancel(ctx) // once, not per child
+	b := startBatch{l: c.l}
 	for i, a := range aws {
 		if err := check(op, i, c.l, a); err != nil {
 			results[i].Err = err
 			continue
 		}
-		c.fs[i], c.own[i] = start(parent, c.l, a)
+		c.fs[i], c.own[i] = startIn(parent, &b, a)
 	}
+	b.flush()
 	return c, results
 }
 
@@ -257,14 +261,34 @@ func check[T any](op string, i int, l *Loop, a future.Awaitable[T]) error {
 // cancelled when that task ends, and a child must not see its context end
 // while it still runs. Children are cancelled through their futures instead.
 func start[T any](parent context.Context, l *Loop, a future.Awaitable[T]) (*future.Future[T], bool) {
+	f, c := coroutineOf(a)
+	if f != nil {
+		return f, false
+	}
+	return createTask(parent, l, c), true
+}
+
+// startIn is start for one of several awaitables: a task it makes is
+// queued with b's batch.
+func startIn[T any](parent context.Context, b *startBatch, a future.Awaitable[T]) (*future.Future[T], bool) {
+	f, c := coroutineOf(a)
+	if f != nil {
+		return f, false
+	}
+	f, t := newTask(parent, b.l, c)
+	b.add(t)
+	return f, true
+}
+
+// coroutineOf returns a itself if it is a future, to be used as it is, and
+// otherwise a coroutine that a task can run.
+func coroutineOf[T any](a future.Awaitable[T]) (*future.Future[T], future.Coroutine[T]) {
 	switch a := a.(type) {
 	case *future.Future[T]:
-		return a, false
+		return a, nil
 	case future.Coroutine[T]:
-		return createTask(parent, l, a), true
+		return nil, a
 	}
 	// Another Awaitable of this module: await it in a task of its own.
-	return createTask(parent, l, func(ctx context.Context) (T, error) {
-		return future.Await(ctx, a)
-	}), true
+	return nil, func(ctx context.Context) (T, error) { return future.Await(ctx, a) }
 }

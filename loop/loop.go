@@ -41,10 +41,7 @@ type Loop struct {
 
 	closeMu sync.Mutex // serializes Close
 
-	tasksMu sync.Mutex // protects tasks, ntasks, drained
-	tasks   *task      // live tasks, linked through prev and next
-	ntasks  int
-	drained *atomic.Bool // set while Close waits for the last task
+	reg registry // live tasks, for Close
 }
 
 // newLoop makes the engine-independent part of a loop.
@@ -68,10 +65,11 @@ type engine interface {
 	// stop, called on the loop, ends the run once the callbacks posted so
 	// far have run, as asyncio's stop ends its iteration.
 	stop(stop *atomic.Bool)
-	// start queues a new task, from any goroutine; step runs a scheduled
-	// task; park, yield and wake suspend and resume it; goexit handles a
-	// body that called runtime.Goexit.
+	// start queues a new task, from any goroutine, and startAll several,
+	// in order; step runs a scheduled task; park, yield and wake suspend
+	// and resume it; goexit handles a body that called runtime.Goexit.
 	start(t *task)
+	startAll(ts []*task)
 	step(t *task)
 	park(t *task, ctx context.Context, w future.Waitable)
 	yield(t *task)
@@ -195,16 +193,7 @@ func (l *Loop) Close() error {
 	}
 
 	stop := new(atomic.Bool)
-	l.tasksMu.Lock()
-	var live []*task
-	for t := l.tasks; t != nil; t = t.next {
-		live = append(live, t)
-	}
-	if l.ntasks == 0 {
-		stop.Store(true)
-	}
-	l.drained = stop
-	l.tasksMu.Unlock()
+	live := l.closing(stop)
 
 	cause := closedErr("Close")
 	for _, t := range live {
@@ -222,41 +211,6 @@ func (l *Loop) Close() error {
 // closedForUsers reports whether user-facing calls must fail: the loop is
 // closing or closed.
 func (l *Loop) closedForUsers() bool { return l.state.Load() >= stateClosing }
-
-func (l *Loop) addTask(t *task) bool {
-	l.tasksMu.Lock()
-	defer l.tasksMu.Unlock()
-	if l.state.Load() >= stateClosing {
-		return false
-	}
-	t.next = l.tasks
-	if l.tasks != nil {
-		l.tasks.prev = t
-	}
-	l.tasks = t
-	l.ntasks++
-	return true
-}
-
-func (l *Loop) removeTask(t *task) {
-	l.tasksMu.Lock()
-	if t.prev != nil {
-		t.prev.next = t.next
-	} else if l.tasks == t {
-		l.tasks = t.next
-	}
-	if t.next != nil {
-		t.next.prev = t.prev
-	}
-	t.prev, t.next = nil, nil
-	l.ntasks--
-	last := l.ntasks == 0 && l.drained != nil
-	l.tasksMu.Unlock()
-	if last {
-		l.drained.Store(true)
-		l.eng.wakeup()
-	}
-}
 
 // report hands an error nobody else can receive to the exception handler.
 func (l *Loop) report(err error) {

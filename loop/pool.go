@@ -165,6 +165,12 @@ func (p *pool) start(t *task) {
 	p.kick()
 }
 
+// startAll queues ts, in order, under one lock.
+func (p *pool) startAll(ts []*task) {
+	p.in.pushTasks(ts)
+	p.kick()
+}
+
 // stop ends the run after the items already posted (see run).
 func (p *pool) stop(stop *atomic.Bool) {
 	p.limit.Store(p.in.lastID())

@@ -72,6 +72,23 @@ func (q *inbox) pushTimers(tms []*timer) {
 	q.mu.Unlock()
 }
 
+// pushTasks appends an entry starting each of ts, in order, under a single
+// lock (see startBatch).
+func (q *inbox) pushTasks(ts []*task) {
+	if len(ts) == 0 {
+		return
+	}
+	q.mu.Lock()
+	if q.items.n == 0 {
+		q.n.Store(1)
+	}
+	for _, t := range ts {
+		q.seq++
+		q.items.push(entry{t: t, id: q.seq<<1 | 1})
+	}
+	q.mu.Unlock()
+}
+
 // popUpTo removes and returns the oldest entry if its id is at most limit.
 func (q *inbox) popUpTo(limit uint64) (entry, bool) {
 	q.mu.Lock()
@@ -170,13 +187,18 @@ func (f *chunkFIFO) pop() entry {
 // cancels records the ids of callbacks cancelled through their Handle
 // before they ran. Callbacks are dispatched in id order within each tag, so
 // an id at or below its tag's watermark has already run and is not recorded.
+//
+// The pool's workers write ran at every dispatch, so cancels is padded off
+// the lines of the Loop fields that task creation reads.
 type cancels struct {
+	_  cacheLinePad
 	n  atomic.Int32 // number of recorded ids: the dispatcher's fast check
 	mu sync.Mutex   // protects ids
 	// ids holds cancelled ids not yet dispatched.
 	ids map[uint64]struct{}
 	// ran[tag] is the highest id of that tag dispatched so far.
 	ran [2]atomic.Uint64
+	_   cacheLinePad
 }
 
 func (c *cancels) cancel(id uint64) {

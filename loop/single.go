@@ -379,6 +379,14 @@ func (s *single) postEntry(e entry) uint64 {
 // start queues a new task's first step, from any goroutine.
 func (s *single) start(t *task) { s.postEntry(entry{t: t}) }
 
+// startAll queues ts, in order, with one wakeup.
+func (s *single) startAll(ts []*task) {
+	for _, t := range ts {
+		s.in.push(entry{t: t})
+	}
+	s.wakeup()
+}
+
 // stop ends the run after the current batch, which holds every callback
 // posted before the stop callback (see RunUntilComplete).
 func (s *single) stop(stop *atomic.Bool) { stop.Store(true) }

@@ -30,8 +30,7 @@ type task struct {
 	l      *Loop
 	parent context.Context
 	body   runner
-
-	prev, next *task // registry links; protected by l.tasksMu
+	slot   *atomic.Pointer[task] // its place in l.reg; cleared as it finishes
 
 	state atomic.Int32
 
@@ -128,11 +127,21 @@ func CreateTask[T any](l *Loop, c future.Coroutine[T]) *future.Future[T] {
 }
 
 func createTask[T any](parent context.Context, l *Loop, c future.Coroutine[T]) *future.Future[T] {
+	f, t := newTask(parent, l, c)
+	if t != nil {
+		l.eng.start(t)
+	}
+	return f
+}
+
+// newTask is createTask without the start: it returns the task to queue,
+// or nil if the future is already failed.
+func newTask[T any](parent context.Context, l *Loop, c future.Coroutine[T]) (*future.Future[T], *task) {
 	switch {
 	case c == nil:
-		return failed[T](l, fmt.Errorf("%w: CreateTask: nil coroutine", future.ErrNil))
+		return failed[T](l, fmt.Errorf("%w: CreateTask: nil coroutine", future.ErrNil)), nil
 	case l.closedForUsers():
-		return failed[T](l, closedErr("CreateTask"))
+		return failed[T](l, closedErr("CreateTask")), nil
 	}
 	tt := &typedTask[T]{c: c}
 	t := &tt.task
@@ -140,11 +149,45 @@ func createTask[T any](parent context.Context, l *Loop, c future.Coroutine[T]) *
 	tt.p = future.InitPromise(&tt.f, l, t)
 	if !l.addTask(t) {
 		_ = tt.p.Reject(closedErr("CreateTask"))
-		return &tt.f
+		return &tt.f, nil
 	}
 	t.state.Store(tsScheduled)
-	l.eng.start(t)
-	return &tt.f
+	return &tt.f, t
+}
+
+// startBatch queues the tasks a combinator makes in batches: on the pool,
+// one lock round trip per batch instead of one per task (measured: the
+// inbox's lock was a sixth of a pool Gather's time). Tasks start in the
+// order added; none waits longer than until the batch fills or Flush.
+type startBatch struct {
+	l  *Loop
+	ts []*task
+}
+
+// startBatchLen bounds a batch: a worker may start on the first tasks of a
+// long Gather while its caller is still making the rest.
+const startBatchLen = 64
+
+func (b *startBatch) add(t *task) {
+	if t == nil {
+		return
+	}
+	if b.ts == nil {
+		b.ts = make([]*task, 0, startBatchLen)
+	}
+	b.ts = append(b.ts, t)
+	if len(b.ts) == startBatchLen {
+		b.flush()
+	}
+}
+
+// flush queues the tasks added since the last flush.
+func (b *startBatch) flush() {
+	if len(b.ts) > 0 {
+		b.l.eng.startAll(b.ts)
+		clear(b.ts)
+		b.ts = b.ts[:0]
+	}
 }
 
 // start runs the body from the beginning on the calling goroutine, recording

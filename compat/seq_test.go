@@ -118,7 +118,7 @@ func TestFromSeqFailures(t *testing.T) {
 				return 0, nil
 			}))
 			require.ErrorIs(t, err, future.ErrNil)
-			assert.Panics(t, func() { compat.FromSeq[int](nil) })
+			assert.Panics(t, func() { _ = compat.FromSeq[int](nil) })
 		})
 	})
 }

@@ -14,7 +14,9 @@ import "context"
 // inline on the caller's goroutine with the caller's context.
 //
 // A Coroutine is a value like a func: awaiting the same one twice runs the
-// body twice. Declare coroutine functions the way the asyncio programs
+// body twice, and one that is made and dropped never runs. The command
+// future/cmd/neverawaited reports statements that drop one, as Python warns
+// of a coroutine that was never awaited. Declare coroutine functions the way the asyncio programs
 // declare async def functions:
 //
 //	func phase1() future.Coroutine[string] {

@@ -67,6 +67,11 @@ func WithExecutorWorkers(n int) Option {
 //     default 100 ms as in asyncio) is reported to the exception handler as
 //     a *SlowCallbackError (two clock reads per callback and step).
 //
+// asyncio's debug mode also warns about coroutines that were never
+// awaited. A future.Coroutine is a plain func value that leaves nothing to
+// find at run time, so that check is static instead: run
+// go run github.com/goasyncio/asyncio/future/cmd/neverawaited ./...
+//
 // Off by default; affects both engines.
 func WithDebug() Option {
 	return optionFunc(func(c *config) { c.debug = true })

@@ -1,0 +1,8 @@
+package withtests
+
+import "testing"
+
+func TestInternal(t *testing.T) {
+	drop()
+	Make(2)
+}

@@ -54,3 +54,36 @@ func TestMPSCKeepsEachPostersOrder(t *testing.T) {
 	assert.NotEmpty(t, q.free, "segments were handed back for reuse")
 	assert.LessOrEqual(t, len(q.free), maxFreeSegments)
 }
+
+// TestMPSCReusesSegmentsBeyondTheFreeList queues backlogs of many more
+// segments than the free list keeps, so that most segments handed back go
+// to the queue's pool and come back from it holding stale stamps of lower
+// positions. No stale slot may pass for a written one: each round must
+// take exactly its entries, in order, and find the queue empty after.
+func TestMPSCReusesSegmentsBeyondTheFreeList(t *testing.T) {
+	const backlog = 4 * maxFreeSegments * segmentLen
+	var q mpsc
+	q.init()
+	for round := range 3 {
+		for range backlog {
+			q.push(entry{t: &task{}})
+		}
+		// A gap: the next position is reserved but not written yet.
+		pos := q.tail.Add(1) - 1
+		for i := range backlog {
+			e, ok := q.pop()
+			require.True(t, ok, "round %d: entry %d missing", round, i)
+			require.Equal(t, idOf(uint64(round)*(backlog+1)+uint64(i)), e.id)
+		}
+		_, ok := q.pop()
+		require.False(t, ok, "round %d: an unwritten slot was taken", round)
+		// Write the reserved slot, as its poster would, and take it.
+		seg := q.segmentFor(pos)
+		s := &seg.slots[pos-seg.base.Load()]
+		s.fn = func() {}
+		s.stamp.Store(pos + 1)
+		e, ok := q.pop()
+		require.True(t, ok)
+		require.Equal(t, idOf(pos), e.id)
+	}
+}

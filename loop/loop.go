@@ -123,7 +123,8 @@ func (l *Loop) CallSoon(fn func()) (Handle, error) {
 }
 
 // CallSoonThreadsafe is CallSoon for any goroutine (asyncio's
-// call_soon_threadsafe): it takes a lock and wakes the loop if it is idle.
+// call_soon_threadsafe): it posts fn to the loop's inbox, without a lock on
+// the single-thread engine, and wakes the loop if it is idle.
 func (l *Loop) CallSoonThreadsafe(fn func()) (Handle, error) {
 	if fn == nil {
 		return Handle{}, fmt.Errorf("%w: CallSoonThreadsafe: nil function", future.ErrNil)

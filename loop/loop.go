@@ -269,13 +269,14 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	if d > 0 {
 		return t.sleep(ctx, d)
 	}
-	if t.yield == nil || t.state.Load() != tsRunning || t.cancelPending.Load() || t.l.cfg.debug {
+	c := t.co
+	if c == nil || t.state.Load() != tsRunning || t.cancelPending.Load() || t.l.cfg.debug {
 		return t.yieldSlow()
 	}
 	// The single-thread fast path, written out here: every call active
 	// across the coroutine switch costs a mispredicted return (see entry).
 	t.yielding = true
-	t.yield(struct{}{})
+	c.yield(struct{}{})
 	return t.takeCancel()
 }
 

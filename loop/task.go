@@ -34,15 +34,11 @@ type task struct {
 
 	state atomic.Int32
 
-	// Single-thread engine. co is the runtime coroutine the body runs on
-	// and yield parks it; parkOn and parkCtx are what the body asked to
-	// wait for. They are touched only by the loop goroutine and by the
-	// task's coroutine, which run in lockstep on the loop's thread.
-	co        *coro
-	yield     func(struct{}) bool
-	parkOn    future.Waitable
-	parkCtx   context.Context
-	stopAfter func() bool // undoes the context.AfterFunc of a park
+	// Single-thread engine: the runtime coroutine the body runs on, which
+	// also holds what a park waits for. It is touched only by the loop
+	// goroutine and by the task's coroutine, which run in lockstep on the
+	// loop's thread, and nil on the pool.
+	co *coro
 	// Pool engine: a wake token for the parked body.
 	wakeCh chan struct{}
 
@@ -70,11 +66,27 @@ type task struct {
 	// cancel it (asyncio's _fut_waiter).
 	waitingOn future.Waitable
 	// ctx is made on first use of Done, Err or Value: a real cancelCtx,
-	// so that context.Cause sees the task's cancellation cause.
-	ctx      context.Context
-	cancelFn context.CancelCauseFunc
+	// so that context.Cause sees the task's cancellation cause. (Behind a
+	// pointer, since most tasks never make one: a trivial task and its
+	// future then fit 288 bytes.)
+	ctx *cancelCtx
 	// cancelled records that cancellation was requested, for ctx made later.
 	cancelled error
+}
+
+// cancelCtx is a task's context.Context and the function that cancels it.
+type cancelCtx struct {
+	context.Context
+	cancel context.CancelCauseFunc
+}
+
+// cancelFunc returns the function that cancels t's context, or nil if it
+// has none yet. The caller holds t.mu.
+func (t *task) cancelFunc() context.CancelCauseFunc {
+	if t.ctx == nil {
+		return nil
+	}
+	return t.ctx.cancel
 }
 
 // runner is the typed half of a task.
@@ -227,7 +239,7 @@ func (t *task) finish() {
 	t.state.Store(tsDone)
 	t.mu.Lock()
 	t.cause, t.waitingOn = nil, nil
-	cancel := t.cancelFn
+	cancel := t.cancelFunc()
 	if t.cancelled == nil {
 		t.cancelled = context.Canceled
 	}
@@ -263,7 +275,7 @@ func (t *task) Cancel(cause error) bool {
 	if t.cancelled == nil {
 		t.cancelled = err
 	}
-	cancelCtx := t.cancelFn
+	cancelCtx := t.cancelFunc()
 	t.mu.Unlock()
 	if cancelCtx != nil {
 		cancelCtx(causeOf(err))
@@ -411,12 +423,13 @@ func (t *task) context() context.Context {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.ctx == nil {
-		t.ctx, t.cancelFn = context.WithCancelCause(t.parent)
+		ctx, cancel := context.WithCancelCause(t.parent)
+		t.ctx = &cancelCtx{ctx, cancel}
 		if t.cancelled != nil {
-			t.cancelFn(causeOf(t.cancelled))
+			cancel(causeOf(t.cancelled))
 		}
 	}
-	return t.ctx
+	return t.ctx.Context
 }
 
 // causeOf strips the future's cancellation wrapper, leaving the cause the

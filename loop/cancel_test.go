@@ -133,3 +133,54 @@ func TestRunUntilCompleteContextEndsAWaitForAFuture(t *testing.T) {
 		assert.False(t, p.Future().IsDone(), "the future is left alone")
 	})
 }
+
+// TestTaskContextEndsWithTheTask checks a task's context after the task
+// has ended, whether the body made it (by asking for Done) or it is first
+// asked for afterwards, and that a cancellation recorded before the
+// context is made still gives it its cause.
+func TestTaskContextEndsWithTheTask(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		cause := errors.New("not needed any more")
+		var untouched, made, cancelled context.Context
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			a := loop.CreateTask(l, func(ctx context.Context) (int, error) {
+				untouched = ctx
+				return 1, nil
+			})
+			b := loop.CreateTask(l, func(ctx context.Context) (int, error) {
+				made = ctx
+				select {
+				case <-ctx.Done():
+					return 0, errors.New("done while running")
+				default:
+					return 2, nil
+				}
+			})
+			gate := future.NewPromise[int]()
+			c := loop.CreateTask(l, func(ctx context.Context) (int, error) {
+				cancelled = ctx
+				return future.Await(ctx, gate.Future())
+			})
+			for _, f := range []*future.Future[int]{a, b} {
+				if _, err := future.Await(ctx, f); err != nil {
+					return 0, err
+				}
+			}
+			c.Cancel(cause)
+			_, err := future.Await(ctx, c)
+			require.ErrorIs(t, err, cause)
+			return 0, nil
+		})
+		require.NoError(t, err)
+		for name, ctx := range map[string]context.Context{"untouched": untouched, "made": made} {
+			select {
+			case <-ctx.Done():
+			default:
+				t.Errorf("%s: the context of an ended task is not done", name)
+			}
+			assert.ErrorIs(t, ctx.Err(), context.Canceled, name)
+		}
+		assert.ErrorIs(t, context.Cause(cancelled), cause, "the cause recorded before the context was made")
+		mustWork(t, l)
+	})
+}

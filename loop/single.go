@@ -466,8 +466,8 @@ const maxFreeCoros = 256
 // has returned hands its coroutine on to the next new task.
 //
 // It also carries the fields of a park, which only a task that has a
-// coroutine needs: they stay out of every task's allocation (a trivial
-// task and its future fit 288 bytes instead of 352).
+// coroutine needs: they stay out of every task's allocation, and of every
+// pool task's.
 type coro struct {
 	resume func() (struct{}, bool)
 	stop   func()

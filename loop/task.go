@@ -52,7 +52,7 @@ type task struct {
 	wakeFn func()
 
 	// cancelPending is set while a cancellation waits to be delivered at the
-	// next suspension point: the lock-free copy of cause != nil.
+	// next suspension point: the lock-free copy of ext.cause != nil.
 	cancelPending atomic.Bool
 	// yielding is set while the body is suspended in a sleep(0), on the
 	// single-thread engine. (Beside cancelPending, it fits in the padding
@@ -60,33 +60,35 @@ type task struct {
 	yielding bool
 
 	mu sync.Mutex // protects the fields below
-	// cause is the undelivered cancellation.
-	cause error
 	// waitingOn is the future the task is suspended on, so that Cancel can
 	// cancel it (asyncio's _fut_waiter).
 	waitingOn future.Waitable
-	// ctx is made on first use of Done, Err or Value: a real cancelCtx,
-	// so that context.Cause sees the task's cancellation cause. (Behind a
-	// pointer, since most tasks never make one: a trivial task and its
-	// future then fit 288 bytes.)
-	ctx *cancelCtx
-	// cancelled records that cancellation was requested, for ctx made later.
-	cancelled error
+	// ext is the state of a task that has been cancelled or has made its
+	// context; nil for the many that never do, which keeps a trivial task
+	// and its future in 256 bytes.
+	ext *taskExt
 }
 
-// cancelCtx is a task's context.Context and the function that cancels it.
-type cancelCtx struct {
-	context.Context
+// taskExt is what a task needs once it is cancelled or asked for its
+// context. Its fields are protected by the task's mu.
+type taskExt struct {
+	// cause is the undelivered cancellation.
+	cause error
+	// cancelled records that cancellation was requested, for ctx made later.
+	cancelled error
+	// ctx is made on first use of Done, Err or Value: a real cancelCtx,
+	// so that context.Cause sees the task's cancellation cause; cancel
+	// cancels it.
+	ctx    context.Context
 	cancel context.CancelCauseFunc
 }
 
-// cancelFunc returns the function that cancels t's context, or nil if it
-// has none yet. The caller holds t.mu.
-func (t *task) cancelFunc() context.CancelCauseFunc {
-	if t.ctx == nil {
-		return nil
+// extLocked returns t.ext, making it if need be. The caller holds t.mu.
+func (t *task) extLocked() *taskExt {
+	if t.ext == nil {
+		t.ext = new(taskExt)
 	}
-	return t.ctx.cancel
+	return t.ext
 }
 
 // runner is the typed half of a task.
@@ -238,11 +240,15 @@ func (t *task) start() {
 func (t *task) finish() {
 	t.state.Store(tsDone)
 	t.mu.Lock()
-	t.cause, t.waitingOn = nil, nil
-	cancel := t.cancelFunc()
-	if t.cancelled == nil {
-		t.cancelled = context.Canceled
-	}
+	t.waitingOn = nil
+	var cancel context.CancelCauseFunc
+	if x := t.ext; x != nil {
+		x.cause = nil
+		cancel = x.cancel
+		if x.cancelled == nil {
+			x.cancelled = context.Canceled
+		}
+	} // else a context made later sees tsDone (see context)
 	t.mu.Unlock()
 	if cancel != nil {
 		cancel(context.Canceled)
@@ -268,14 +274,15 @@ func (t *task) Cancel(cause error) bool {
 		return false
 	}
 	w := t.waitingOn
+	x := t.extLocked()
 	if w == nil {
-		t.cause = err
+		x.cause = err
 		t.cancelPending.Store(true)
 	}
-	if t.cancelled == nil {
-		t.cancelled = err
+	if x.cancelled == nil {
+		x.cancelled = err
 	}
-	cancelCtx := t.cancelFunc()
+	cancelCtx := x.cancel
 	t.mu.Unlock()
 	if cancelCtx != nil {
 		cancelCtx(causeOf(err))
@@ -284,7 +291,7 @@ func (t *task) Cancel(cause error) bool {
 	// If that future will not be cancelled, deliver at the task instead.
 	if w != nil && !w.Cancel(causeOf(err)) {
 		t.mu.Lock()
-		t.cause = err
+		x.cause = err
 		t.cancelPending.Store(true)
 		t.mu.Unlock()
 	}
@@ -305,9 +312,13 @@ func (t *task) takeCancel() error {
 func (t *task) takeCancelLocked() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	err := t.cause
-	t.cause = nil
 	t.cancelPending.Store(false)
+	x := t.ext // made by the Cancel that set cancelPending
+	if x == nil {
+		return nil
+	}
+	err := x.cause
+	x.cause = nil
 	return err
 }
 
@@ -328,7 +339,7 @@ func (t *task) Suspend(ctx context.Context, w future.Waitable) error {
 			return err
 		}
 		t.mu.Lock()
-		if t.cause != nil {
+		if t.cancelPending.Load() { // set under mu with ext.cause
 			t.mu.Unlock()
 			continue // a cancellation arrived; deliver it
 		}
@@ -422,14 +433,18 @@ func (t *task) String() string { return "loop.task" }
 func (t *task) context() context.Context {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.ctx == nil {
-		ctx, cancel := context.WithCancelCause(t.parent)
-		t.ctx = &cancelCtx{ctx, cancel}
-		if t.cancelled != nil {
-			cancel(causeOf(t.cancelled))
+	x := t.extLocked()
+	if x.ctx == nil {
+		x.ctx, x.cancel = context.WithCancelCause(t.parent)
+		switch {
+		case x.cancelled != nil:
+			x.cancel(causeOf(x.cancelled))
+		case t.state.Load() == tsDone:
+			// Done before anything was recorded (see finish).
+			x.cancel(context.Canceled)
 		}
 	}
-	return t.ctx.Context
+	return x.ctx
 }
 
 // causeOf strips the future's cancellation wrapper, leaving the cause the

@@ -27,6 +27,7 @@ type registry struct {
 	chunks     int       // chunks in the list
 	sweepAt    int       // chunks at which the next add sweeps
 	spare      *regChunk // one emptied chunk, kept for the next add
+	more       sync.Pool // more emptied chunks, until the next GC
 
 	// Tasks added and tasks finished are counted apart, so that neither
 	// side writes a line the other writes: a finish reads only waiting,
@@ -91,7 +92,7 @@ func (r *registry) grow() {
 	c := r.spare
 	if c != nil {
 		r.spare = nil
-	} else {
+	} else if c, _ = r.more.Get().(*regChunk); c == nil {
 		c = new(regChunk)
 	}
 	if r.tail == nil {
@@ -103,9 +104,10 @@ func (r *registry) grow() {
 	r.chunks++
 }
 
-// sweep unlinks the chunks whose slots have all been cleared, keeping one
-// for reuse. The tail, which is full when sweep runs, goes too if empty.
-// The caller holds r.mu.
+// sweep unlinks the chunks whose slots have all been cleared, keeping them
+// for reuse (a burst of tasks that keeps coming back needs as many again).
+// The tail, which is full when sweep runs, goes too if empty. The caller
+// holds r.mu.
 func (r *registry) sweep() {
 	var prev *regChunk
 	for c := r.head; c != nil; {
@@ -125,7 +127,11 @@ func (r *registry) sweep() {
 		}
 		r.chunks--
 		c.next = nil
-		r.spare = c
+		if r.spare == nil {
+			r.spare = c
+		} else {
+			r.more.Put(c)
+		}
 		c = next
 	}
 	if r.tail == nil {

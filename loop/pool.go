@@ -214,13 +214,17 @@ func (p *pool) worker() {
 		if !ok {
 			break
 		}
-		// Check for cancellation before recording the id as dispatched:
-		// advance forgets cancelled ids at or below the watermark.
-		c := &p.l.cancels
-		cancelled := c.n.Load() != 0 && c.take(e.id)
-		c.advance([2]uint64{0, e.id})
-		if cancelled {
-			continue
+		// Only once a handle has been cancelled does it matter which ids
+		// have been dispatched (see cancels): until then workers leave the
+		// watermark alone, and do not write a line they all share. Check
+		// for cancellation before recording the id as dispatched: advance
+		// forgets cancelled ids at or below the watermark.
+		if c := &p.l.cancels; c.n.Load() != 0 {
+			cancelled := c.take(e.id)
+			c.advance([2]uint64{0, e.id})
+			if cancelled {
+				continue
+			}
 		}
 		if e.t != nil && e.t.wakeCh != nil {
 			// A parked body's turn: hand it this worker's permit and

@@ -13,10 +13,10 @@ import (
 
 // Task states. A task moves scheduled -> running -> done. Await moves it
 // running -> parking (claimed by Suspend: nobody else can park it) ->
-// suspended (waiting for a wakeup) -> scheduled (woken) -> running.
+// suspended (waiting for a wakeup) -> scheduled (woken) -> running. A new
+// task is scheduled from the start: the zero state, which costs no store.
 const (
-	tsNew int32 = iota
-	tsScheduled
+	tsScheduled int32 = iota
 	tsRunning
 	tsParking
 	tsSuspended
@@ -165,7 +165,6 @@ func newTask[T any](parent context.Context, l *Loop, c future.Coroutine[T]) (*fu
 		_ = tt.p.Reject(closedErr("CreateTask"))
 		return &tt.f, nil
 	}
-	t.state.Store(tsScheduled)
 	return &tt.f, t
 }
 

@@ -192,10 +192,10 @@ func startAll[T any](ctx context.Context, op string, aws []future.Awaitable[T]) 
 	c := &children[T]{l: l, fs: make([]*future.Future[T], len(aws)), own: make([]bool, len(aws))}
 	parent := context.WithoutCancel(ctx) // once, not per child
 	b := startBatch{l: l}
+	defer b.flush() // every task registered must start, or Close waits for it
 	for i, a := range aws {
 		c.fs[i], c.own[i] = startIn(parent, &b, a)
 	}
-	b.flush()
 	return c, nil
 }
 
@@ -213,6 +213,7 @@ func startEach[T any](ctx context.Context, op string, aws []future.Awaitable[T])
 	c.l, _ = GetRunningLoop(ctx)
 	parent := context.WithoutCancel(ctx) // once, not per child
 	b := startBatch{l: c.l}
+	defer b.flush() // every task registered must start, or Close waits for it
 	for i, a := range aws {
 		if err := check(op, i, c.l, a); err != nil {
 			results[i].Err = err
@@ -220,7 +221,6 @@ func startEach[T any](ctx context.Context, op string, aws []future.Awaitable[T])
 		}
 		c.fs[i], c.own[i] = startIn(parent, &b, a)
 	}
-	b.flush()
 	return c, results
 }
 

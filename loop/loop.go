@@ -269,8 +269,14 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	if d > 0 {
 		return t.sleep(ctx, d)
 	}
+	// The state first: once the body has returned, the loop clears t.co
+	// without ordering that against other goroutines, so only a running
+	// task's may be read.
+	if t.state.Load() != tsRunning || t.cancelPending.Load() || t.l.cfg.debug {
+		return t.yieldSlow()
+	}
 	c := t.co
-	if c == nil || t.state.Load() != tsRunning || t.cancelPending.Load() || t.l.cfg.debug {
+	if c == nil { // the pool
 		return t.yieldSlow()
 	}
 	// The single-thread fast path, written out here: every call active

@@ -367,3 +367,41 @@ func TestCallSoonThreadsafeFromManyGoroutines(t *testing.T) {
 		}
 	})
 }
+
+// TestCancelledHandlesNeverRunOnManyWorkers queues callbacks on an idle
+// pool of eight workers, cancels every second handle, and runs the loop:
+// no cancelled callback may run. (Workers once recorded each dispatch after
+// taking the entry from the queue, so one could move the watermark past an
+// entry that another had taken but not yet checked, and that entry's
+// cancellation was forgotten.)
+func TestCancelledHandlesNeverRunOnManyWorkers(t *testing.T) {
+	const rounds, n = 50, 400
+	for round := range rounds {
+		l := loop.NewPool(loop.WithWorkers(8))
+		var cancelledRan atomic.Int32
+		var left atomic.Int32
+		left.Store(n / 2)
+		all := future.NewPromise[int]()
+		hs := make([]loop.Handle, n)
+		for i := range hs {
+			h, err := l.CallSoon(func() {
+				if i%2 == 0 {
+					cancelledRan.Add(1)
+				} else if left.Add(-1) == 0 {
+					_ = all.Resolve(0)
+				}
+			})
+			require.NoError(t, err)
+			hs[i] = h
+		}
+		for i := 0; i < n; i += 2 {
+			hs[i].Cancel()
+		}
+		_, err := loop.RunUntilComplete(bg, l, future.Coroutine[int](func(ctx context.Context) (int, error) {
+			return future.Await(ctx, all.Future())
+		}))
+		require.NoError(t, err)
+		require.NoError(t, l.Close())
+		require.Zero(t, cancelledRan.Load(), "round %d: cancelled callbacks ran", round)
+	}
+}

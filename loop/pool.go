@@ -210,21 +210,9 @@ func (p *pool) kick() {
 // worker runs queued items while it holds a permit (taken by kick).
 func (p *pool) worker() {
 	for {
-		e, ok := p.in.popUpTo(p.limit.Load())
+		e, ok := p.in.popUpTo(p.limit.Load(), &p.l.cancels)
 		if !ok {
 			break
-		}
-		// Only once a handle has been cancelled does it matter which ids
-		// have been dispatched (see cancels): until then workers leave the
-		// watermark alone, and do not write a line they all share. Check
-		// for cancellation before recording the id as dispatched: advance
-		// forgets cancelled ids at or below the watermark.
-		if c := &p.l.cancels; c.n.Load() != 0 {
-			cancelled := c.take(e.id)
-			c.advance([2]uint64{0, e.id})
-			if cancelled {
-				continue
-			}
 		}
 		if e.t != nil && e.t.wakeCh != nil {
 			// A parked body's turn: hand it this worker's permit and

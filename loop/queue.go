@@ -89,18 +89,36 @@ func (q *inbox) pushTasks(ts []*task) {
 	q.mu.Unlock()
 }
 
-// popUpTo removes and returns the oldest entry if its id is at most limit.
-func (q *inbox) popUpTo(limit uint64) (entry, bool) {
+// popUpTo removes and returns the oldest entry whose handle c has not
+// cancelled, if its id is at most limit; cancelled entries before it are
+// dropped. The check is made under the queue's lock, so that the dispatch
+// watermark moves in pop order: a worker recording its id after the lock
+// could move the watermark past an id that another worker had popped but
+// not yet checked, and so forget that its handle was cancelled.
+//
+// Only once a handle has been cancelled does it matter which ids have been
+// dispatched (see cancels): until then the watermark is left alone, and
+// workers do not write a line they all share.
+func (q *inbox) popUpTo(limit uint64, c *cancels) (entry, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.items.n == 0 || q.items.first().id > limit {
-		return entry{}, false
+	for q.items.n > 0 && q.items.first().id <= limit {
+		e := q.items.pop()
+		if q.items.n == 0 {
+			q.n.Store(0)
+		}
+		if c.n.Load() != 0 {
+			// Take before advancing: advance forgets cancelled ids
+			// at or below the watermark.
+			cancelled := c.take(e.id)
+			c.advance([2]uint64{0, e.id})
+			if cancelled {
+				continue
+			}
+		}
+		return e, true
 	}
-	e := q.items.pop()
-	if q.items.n == 0 {
-		q.n.Store(0)
-	}
-	return e, true
+	return entry{}, false
 }
 
 // headUpTo reports whether the oldest entry's id is at most limit.

@@ -13,7 +13,7 @@ import (
 // worker would contend for it once per task (measured: a seventh of a pool
 // Gather's time). So only adding takes the lock. Each task gets a slot in a
 // list of small chunks that never move; finishing clears the slot and
-// decrements a counter, without the lock, so that the loop stops
+// counts the task finished, without the lock, so that the loop stops
 // referencing the task at once (a failed task nobody reads must stay
 // collectable: that is how its error gets reported). An add that needs a
 // new chunk first unlinks the chunks that have emptied, once the list has

@@ -28,6 +28,15 @@ var (
 //     until the future completes or ctx is done; ctx ending abandons the
 //     wait (the future is left alone) and returns context.Cause(ctx).
 //
+// A coroutine's context suspends only that coroutine, so only its body may
+// await with it. From a goroutine the body started, Await returns an error
+// matching ErrWrongGoroutine if the task is suspended or has ended; while
+// the body is running, the goroutine cannot be told apart cheaply, and the
+// loop's engine fails hard (the single-thread engine's runtime coroutine
+// aborts the process). Pass such goroutines a context of their own, or
+// context.WithoutCancel(ctx) to keep the values; a single-thread loop made
+// WithDebug checks the thread and returns ErrWrongGoroutine instead.
+//
 // A nil a or ctx returns an error matching ErrNil.
 func Await[T any](ctx context.Context, a Awaitable[T]) (T, error) {
 	if a == nil || ctx == nil {

@@ -190,6 +190,30 @@ func TestAwaitFromAForeignGoroutine(t *testing.T) {
 	}, loop.WithWorkers(1))
 }
 
+// TestDebugCatchesAwaitFromAForeignGoroutineWhileTheBodyRuns: with the
+// task's body still running, a goroutine it started awaits (and sleeps)
+// with the task's context. Without debug mode that switches the body's
+// runtime coroutine from the wrong thread, which aborts the process; in
+// debug mode the single-thread loop checks the thread and refuses.
+func TestDebugCatchesAwaitFromAForeignGoroutineWhileTheBodyRuns(t *testing.T) {
+	l := loop.NewSingleThread(loop.WithDebug())
+	defer l.Close()
+	never := future.NewPromise[int]()
+	errs, err := run(t, l, func(ctx context.Context) ([2]error, error) {
+		got := make(chan [2]error)
+		go func() {
+			_, awaitErr := future.Await(ctx, never.Future())
+			got <- [2]error{awaitErr, loop.Sleep(ctx, 0)}
+		}()
+		return <-got, nil // the body runs, blocking the loop, until then
+	})
+	require.NoError(t, err)
+	for i, err := range errs {
+		assert.ErrorIs(t, err, future.ErrWrongGoroutine, "call %d", i)
+	}
+	mustWork(t, l)
+}
+
 func TestDebugCatchesCallSoonFromAnotherThread(t *testing.T) {
 	l := loop.NewSingleThread(loop.WithDebug())
 	defer l.Close()

@@ -77,6 +77,10 @@ type engine interface {
 	goexit(t *task)
 	// shutdown stops the engine's goroutines for good.
 	shutdown()
+	// onLoopThread reports whether the caller runs on the loop's own
+	// thread, for the single-thread engine in debug mode (a system call);
+	// the pool has none and reports true.
+	onLoopThread() bool
 }
 
 // Submit schedules fn to run on the loop, from any goroutine. It

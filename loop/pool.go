@@ -348,5 +348,7 @@ func (p *pool) wake(t *task) {
 	p.kick()
 }
 
+func (p *pool) onLoopThread() bool { return true }
+
 // goexit: runOne's deferred call replaces the worker.
 func (p *pool) goexit(*task) {}

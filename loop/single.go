@@ -548,3 +548,5 @@ func (s *single) wake(t *task) {
 // coroutine stays parked until the loop goroutine ends, which reclaims it
 // (see main). The task's future reports future.ErrGoexit.
 func (s *single) goexit(t *task) { t.co.yield(struct{}{}) }
+
+func (s *single) onLoopThread() bool { return syscall.Gettid() == s.tid }

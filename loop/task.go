@@ -328,7 +328,14 @@ func (t *task) takeCancelLocked() error {
 // parks it, and the other gets ErrWrongGoroutine. The tempting version
 // that only loads the state lets both through; on the pool engine both
 // then give up the same worker permit.
+//
+// In debug mode, the single-thread engine also checks the thread: a
+// goroutine other than the body would otherwise switch the body's runtime
+// coroutine, which aborts the process.
 func (t *task) Suspend(ctx context.Context, w future.Waitable) error {
+	if t.l.cfg.debug && !t.l.eng.onLoopThread() {
+		return fmt.Errorf("%w: Await with the context of a task, outside the loop's thread", future.ErrWrongGoroutine)
+	}
 	if !t.state.CompareAndSwap(tsRunning, tsParking) {
 		return fmt.Errorf("%w: Await with the context of a task that is not running here", future.ErrWrongGoroutine)
 	}
@@ -380,6 +387,9 @@ func (t *task) mustStop(ctx context.Context, w future.Waitable) error {
 func (t *task) yieldSlow() error {
 	if t.state.Load() != tsRunning {
 		return fmt.Errorf("%w: Sleep on a task that is not running", future.ErrWrongGoroutine)
+	}
+	if t.l.cfg.debug && !t.l.eng.onLoopThread() {
+		return fmt.Errorf("%w: Sleep with the context of a task, outside the loop's thread", future.ErrWrongGoroutine)
 	}
 	if err := t.takeCancel(); err != nil {
 		return err

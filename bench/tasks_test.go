@@ -26,10 +26,10 @@ var taskCounts = []int{1_000, 10_000, 100_000, 1_000_000}
 // sync.WaitGroup.
 //
 // A round of a million tasks keeps every task's future (and, through it, the
-// task) alive until it is awaited: the round allocates about 750 MB on the
-// single-thread engine and 500 MB on the pool, so the larger size also
-// measures the garbage collector's work on a big heap. Such a round takes
-// about a second, so the default -benchtime runs it once or twice. The first
+// task) alive until it is awaited: the round allocates about 260-280 MB on
+// either engine, so the larger size also measures the garbage collector's
+// work on a big heap. Such a round takes under a second, so the default
+// -benchtime runs it once or twice. The first
 // round in a process also pays for faulting that heap in from the operating
 // system (measured: 2-5x slower), which a smaller size pays only in the
 // probe run that go test makes before timing. So that both sizes are timed

@@ -51,8 +51,8 @@ func TestMPSCKeepsEachPostersOrder(t *testing.T) {
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	assert.NotEmpty(t, q.free, "segments were handed back for reuse")
-	assert.LessOrEqual(t, len(q.free), maxFreeSegments)
+	assert.NotEmpty(t, q.free.kept, "segments were handed back for reuse")
+	assert.LessOrEqual(t, len(q.free.kept), maxFreeSegments)
 }
 
 // TestMPSCReusesSegmentsBeyondTheFreeList queues backlogs of many more

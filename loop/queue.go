@@ -143,15 +143,14 @@ func (q *inbox) lastID() uint64 {
 // fresh chunks every time. Not safe for concurrent use.
 type chunkFIFO struct {
 	head, tail *chunk
-	hi, ti     int       // next entry to pop in head, next to write in tail
-	n          int       // entries queued
-	spare      []*chunk  // emptied chunks, kept for the next ones needed
-	more       sync.Pool // emptied chunks beyond maxSpare, until the next GC
+	hi, ti     int             // next entry to pop in head, next to write in tail
+	n          int             // entries queued
+	spare      recycler[chunk] // emptied chunks, for the next ones needed
 }
 
 const (
 	chunkLen = 256
-	maxSpare = 4 // chunks kept for certain; see more
+	maxSpare = 4 // chunks kept for certain (see recycler)
 )
 
 type chunk struct {
@@ -162,10 +161,7 @@ type chunk struct {
 func (f *chunkFIFO) push(e entry) {
 	if f.tail == nil || f.ti == chunkLen {
 		var c *chunk
-		if n := len(f.spare); n > 0 {
-			c, f.spare[n-1] = f.spare[n-1], nil
-			f.spare = f.spare[:n-1]
-		} else if c, _ = f.more.Get().(*chunk); c == nil {
+		if c = f.spare.get(); c == nil {
 			c = new(chunk)
 		}
 		if f.tail == nil {
@@ -198,11 +194,7 @@ func (f *chunkFIFO) pop() entry {
 		old := f.head
 		f.head, f.hi = old.next, 0
 		old.next = nil
-		if len(f.spare) < maxSpare {
-			f.spare = append(f.spare, old)
-		} else {
-			f.more.Put(old)
-		}
+		f.spare.put(old, maxSpare)
 	}
 	return e
 }

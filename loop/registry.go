@@ -23,11 +23,10 @@ import (
 type registry struct {
 	mu         sync.Mutex // protects the chunk list; orders addTask against Close
 	head, tail *regChunk
-	ti         int       // next free slot in tail
-	chunks     int       // chunks in the list
-	sweepAt    int       // chunks at which the next add sweeps
-	spare      *regChunk // one emptied chunk, kept for the next add
-	more       sync.Pool // more emptied chunks, until the next GC
+	ti         int                // next free slot in tail
+	chunks     int                // chunks in the list
+	sweepAt    int                // chunks at which the next add sweeps
+	free       recycler[regChunk] // emptied chunks, for the next adds
 
 	// Tasks added and tasks finished are counted apart, so that neither
 	// side writes a line the other writes: a finish reads only waiting,
@@ -89,10 +88,8 @@ func (l *Loop) removeTask(t *task) {
 
 // grow appends an empty chunk to the list. The caller holds r.mu.
 func (r *registry) grow() {
-	c := r.spare
-	if c != nil {
-		r.spare = nil
-	} else if c, _ = r.more.Get().(*regChunk); c == nil {
+	c := r.free.get()
+	if c == nil {
 		c = new(regChunk)
 	}
 	if r.tail == nil {
@@ -127,11 +124,7 @@ func (r *registry) sweep() {
 		}
 		r.chunks--
 		c.next = nil
-		if r.spare == nil {
-			r.spare = c
-		} else {
-			r.more.Put(c)
-		}
+		r.free.put(c, 1)
 		c = next
 	}
 	if r.tail == nil {

@@ -65,11 +65,11 @@ type engine interface {
 	// stop, called on the loop, ends the run once the callbacks posted so
 	// far have run, as asyncio's stop ends its iteration.
 	stop(stop *atomic.Bool)
-	// start queues a new task, from any goroutine, and startAll several,
+	// start queues a new task, from any goroutine, and startTasks several,
 	// in order; step runs a scheduled task; park, yield and wake suspend
 	// and resume it; goexit handles a body that called runtime.Goexit.
 	start(t *task)
-	startAll(ts []*task)
+	startTasks(ts []*task)
 	step(t *task)
 	park(t *task, ctx context.Context, w future.Waitable)
 	yield(t *task)

@@ -165,8 +165,8 @@ func (p *pool) start(t *task) {
 	p.kick()
 }
 
-// startAll queues ts, in order, under one lock.
-func (p *pool) startAll(ts []*task) {
+// startTasks queues ts, in order, under one lock.
+func (p *pool) startTasks(ts []*task) {
 	p.in.pushTasks(ts)
 	p.kick()
 }

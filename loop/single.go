@@ -379,8 +379,8 @@ func (s *single) postEntry(e entry) uint64 {
 // start queues a new task's first step, from any goroutine.
 func (s *single) start(t *task) { s.postEntry(entry{t: t}) }
 
-// startAll queues ts, in order, with one wakeup.
-func (s *single) startAll(ts []*task) {
+// startTasks queues ts, in order, with one wakeup.
+func (s *single) startTasks(ts []*task) {
 	for _, t := range ts {
 		s.in.push(entry{t: t})
 	}

@@ -197,7 +197,7 @@ func (b *startBatch) add(t *task) {
 // flush queues the tasks added since the last flush.
 func (b *startBatch) flush() {
 	if len(b.ts) > 0 {
-		b.l.eng.startAll(b.ts)
+		b.l.eng.startTasks(b.ts)
 		clear(b.ts)
 		b.ts = b.ts[:0]
 	}

@@ -3,6 +3,7 @@ package loop_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -292,4 +293,86 @@ func TestGatherManyTasksOnEveryWorker(t *testing.T) {
 			assert.Equal(t, future.Result[int]{Value: i}, r)
 		}
 	}, loop.WithVirtualTime())
+}
+
+// TestGatherCancelsEveryTaskItMadeWhenOneFails: the first coroutine fails
+// at once, while Gather may still be making the others (on the pool it
+// runs in parallel with their creation). The others wait for ever unless
+// cancelled. Every one that gets to run must see Gather's cancellation,
+// whose cause names the failure, and none Close's: a task Gather missed
+// would still be waiting when the loop is closed.
+func TestGatherCancelsEveryTaskItMadeWhenOneFails(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		boom := errors.New("boom")
+		const waiters = 2000
+		var mu sync.Mutex // the pool runs the waiters in parallel
+		var causes []error
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			aws := []future.Awaitable[int]{future.Coroutine[int](func(context.Context) (int, error) { return 0, boom })}
+			for range waiters {
+				aws = append(aws, future.Coroutine[int](func(ctx context.Context) (int, error) {
+					// A future of its own: cancelling a task cancels the
+					// future it waits on, which would end the others too.
+					_, err := future.Await(ctx, future.NewPromise[int]().Future())
+					mu.Lock()
+					causes = append(causes, context.Cause(ctx))
+					mu.Unlock()
+					return 0, err
+				}))
+			}
+			_, err := future.Await(ctx, loop.Gather(ctx, aws...))
+			return 0, err
+		})
+		require.ErrorIs(t, err, boom)
+		require.NoError(t, l.Close()) // waits for every task to end
+		mu.Lock()
+		defer mu.Unlock()
+		for i, c := range causes {
+			require.ErrorIs(t, c, boom, "waiter %d of %d that ran: the cause of its cancellation", i, len(causes))
+		}
+	})
+}
+
+// TestGatherReportsALaterErrorNobodyReads: once one coroutine has failed
+// the result, another that fails with a real error (it declines the
+// cancellation Gather sends it) has nobody to read its error; it goes to
+// the exception handler, as asyncio logs "Task exception was never
+// retrieved". A cancellation error is not reported.
+func TestGatherReportsALaterErrorNobodyReads(t *testing.T) {
+	eachEngineWithHandler(t, func(t *testing.T, l *loop.Loop, h *handled) {
+		first, second := errors.New("first"), errors.New("second")
+		started := future.NewPromise[int]()
+		gate := future.NewPromise[int]()
+		secondDone := future.NewPromise[struct{}]()
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			g := loop.Gather(ctx,
+				future.Coroutine[int](func(ctx context.Context) (int, error) {
+					defer func() { _ = secondDone.Resolve(struct{}{}) }()
+					_ = started.Resolve(1)
+					_, _ = future.Await(ctx, gate.Future()) // cancelled or not, fail
+					return 0, second
+				}),
+				future.Coroutine[int](func(ctx context.Context) (int, error) {
+					if _, err := future.Await(ctx, started.Future()); err != nil {
+						return 0, err
+					}
+					_ = gate.Resolve(1)
+					return 0, first
+				}),
+				future.Coroutine[int](func(ctx context.Context) (int, error) {
+					return future.Await(ctx, future.NewPromise[int]().Future()) // cancelled
+				}),
+			)
+			_, err := future.Await(ctx, g)
+			require.ErrorIs(t, err, first)
+			_, err = future.Await(ctx, secondDone.Future())
+			return 0, err
+		})
+		require.NoError(t, err)
+		require.NoError(t, l.Close())
+		errs := h.list()
+		require.Len(t, errs, 1, "exactly the second error is reported: %v", errs)
+		assert.ErrorIs(t, errs[0], loop.ErrNeverRetrieved)
+		assert.ErrorIs(t, errs[0], second)
+	})
 }

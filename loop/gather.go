@@ -95,7 +95,8 @@ func Gather[T any](ctx context.Context, aws ...future.Awaitable[T]) *future.Futu
 	}
 	g.publish(len(aws), batch)
 	for _, i := range refused {
-		g.done(i, true, *new(T), closedErr("CreateTask"))
+		// Never ran: its error is the result's, or nobody's to read.
+		g.done(i, false, *new(T), closedErr("CreateTask"))
 	}
 	for i := range g.kids {
 		if f := g.kids[i].f; f != nil {
@@ -160,7 +161,7 @@ func (g *gathering[T]) done(i int, own bool, v T, err error) {
 	if err != nil {
 		if g.p.Complete(nil, err) == nil {
 			g.cancelOwn(fmt.Errorf("loop: Gather: another awaitable failed: %w", err))
-		} else if own && !errors.Is(err, future.ErrCancelled) {
+		} else if own && !g.cancelledBy(err) {
 			// The result is settled already: as with a task's future
 			// that nobody reads, asyncio's "exception was never
 			// retrieved".
@@ -172,6 +173,19 @@ func (g *gathering[T]) done(i int, own bool, v T, err error) {
 	if g.left.Add(-1) == 0 {
 		_ = g.p.Resolve(g.values)
 	}
+}
+
+// cancelledBy reports whether err is a cancellation, whether the task
+// returned it as asyncio's (future.ErrCancelled) or in the Go manner, as
+// ctx.Err() or context.Cause(ctx) after cancelOwn: not an error of its own.
+func (g *gathering[T]) cancelledBy(err error) bool {
+	if errors.Is(err, future.ErrCancelled) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	g.mu.Lock()
+	stopped := g.stopped
+	g.mu.Unlock()
+	return stopped != nil && errors.Is(err, stopped)
 }
 
 func (g *gathering[T]) doneFuture(i int, f *future.Future[T]) {

@@ -376,3 +376,71 @@ func TestGatherReportsALaterErrorNobodyReads(t *testing.T) {
 		assert.ErrorIs(t, errs[0], second)
 	})
 }
+
+// TestGatherRefusedOnAClosingLoopReportsNothing: a task that Close is
+// unwinding calls Gather, whose coroutines are all refused. The result
+// fails with ErrClosed, and none of them ran, so nothing is reported as
+// never retrieved.
+func TestGatherRefusedOnAClosingLoopReportsNothing(t *testing.T) {
+	eachEngineWithHandler(t, func(t *testing.T, l *loop.Loop, h *handled) {
+		started := future.NewPromise[int]()
+		gathered := future.NewPromise[int]()
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			loop.CreateTask(l, func(ctx context.Context) (int, error) {
+				_ = started.Resolve(1)
+				_, _ = future.Await(ctx, future.NewPromise[int]().Future()) // until Close
+				one := future.Coroutine[int](func(context.Context) (int, error) { return 1, nil })
+				_, err := loop.Gather(ctx, one, one, one).Result()
+				_ = gathered.Reject(err)
+				return 0, nil
+			})
+			return future.Await(ctx, started.Future())
+		})
+		require.NoError(t, err)
+		require.NoError(t, l.Close())
+		require.ErrorIs(t, gathered.Future().Err(), loop.ErrClosed)
+		assert.Empty(t, h.list())
+	})
+}
+
+// TestGatherDoesNotReportCancellationsTheGoWay: after one coroutine fails,
+// the others, cancelled by Gather, end as Go code usually does, returning
+// ctx.Err() or context.Cause(ctx). Those are cancellations, not errors
+// nobody read: nothing reaches the exception handler.
+func TestGatherDoesNotReportCancellationsTheGoWay(t *testing.T) {
+	eachEngineWithHandler(t, func(t *testing.T, l *loop.Loop, h *handled) {
+		boom := errors.New("boom")
+		started := future.NewPromise[int]()
+		var left sync.WaitGroup
+		left.Add(2)
+		bothDone := future.NewPromise[int]()
+		go func() { left.Wait(); _ = bothDone.Resolve(0) }()
+		waiter := func(ret func(context.Context) error) future.Coroutine[int] {
+			return func(ctx context.Context) (int, error) {
+				defer left.Done()
+				_ = started.Resolve(1)
+				if _, err := future.Await(ctx, future.NewPromise[int]().Future()); err != nil {
+					return 0, ret(ctx)
+				}
+				return 0, nil
+			}
+		}
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			g := loop.Gather(ctx,
+				waiter(func(ctx context.Context) error { return ctx.Err() }),
+				waiter(context.Cause),
+				future.Coroutine[int](func(ctx context.Context) (int, error) {
+					if _, err := future.Await(ctx, started.Future()); err != nil {
+						return 0, err
+					}
+					return 0, boom
+				}),
+			)
+			_, err := future.Await(ctx, g)
+			require.ErrorIs(t, err, boom)
+			return future.Await(ctx, bothDone.Future())
+		})
+		require.NoError(t, err)
+		assert.Empty(t, h.list())
+	})
+}

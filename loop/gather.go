@@ -40,20 +40,16 @@ import (
 // result from a task on either engine or from a plain goroutine.
 func Gather[T any](ctx context.Context, aws ...future.Awaitable[T]) *future.Future[[]T] {
 	if ctx == nil {
-		return rejected[[]T](fmt.Errorf("%w: Gather: nil context", future.ErrNil))
+		return failed[[]T](nil, fmt.Errorf("%w: Gather: nil context", future.ErrNil))
 	}
 	l, _ := GetRunningLoop(ctx)
 	for i, a := range aws {
 		if err := check("Gather", i, l, a); err != nil {
-			return rejected[[]T](err)
+			return failed[[]T](nil, err)
 		}
 	}
-	var owner future.Executor
-	if l != nil {
-		owner = l // a nil *Loop in the interface would not read as nil
-	}
 	g := &gathering[T]{
-		p:      future.NewPromiseOn[[]T](owner),
+		p:      future.NewPromiseOn[[]T](executorOf(l)),
 		l:      l,
 		values: make([]T, len(aws)),
 		kids:   make([]gatherKid[T], len(aws)),
@@ -238,13 +234,6 @@ func (t *gatherTask[T]) run(ctx context.Context) {
 
 func (t *gatherTask[T]) fail(err error) { t.g.done(t.i, true, *new(T), err) }
 
-// rejected returns a future already failed with err.
-func rejected[T any](err error) *future.Future[T] {
-	p := future.NewPromise[T]()
-	_ = p.Reject(err)
-	return p.Future()
-}
-
 // GatherSettled is Gather that collects every outcome instead of failing
 // fast: asyncio.gather with return_exceptions=True. The result completes
 // once every child has completed, with one future.Result per awaitable in
@@ -334,11 +323,15 @@ type children[T any] struct {
 
 // owner is the executor the combinator's result belongs to: the loop, if
 // there is one, so that callbacks on the result run there.
-func (c *children[T]) owner() future.Executor {
-	if c.l == nil {
-		return nil // a nil *Loop in the interface would not read as nil
+func (c *children[T]) owner() future.Executor { return executorOf(c.l) }
+
+// executorOf returns l as a future.Executor, and nil for a nil l: a nil
+// *Loop in the interface would not read as nil.
+func executorOf(l *Loop) future.Executor {
+	if l == nil {
+		return nil
 	}
-	return c.l
+	return l
 }
 
 func (c *children[T]) cancelAll(cause error) {

@@ -74,7 +74,8 @@ func Gather[T any](ctx context.Context, aws ...future.Awaitable[T]) *future.Futu
 			g.kids[i].f = f
 			continue
 		}
-		t := &gatherTask[T]{c: c, g: g, i: i}
+		g.kids[i].c = c
+		t := &gatherTask[T]{g: g, i: i}
 		t.l, t.parent, t.body = l, parent, t
 		if l.closedForUsers() || !l.addTask(&t.task) {
 			refused = append(refused, i)
@@ -143,10 +144,12 @@ func (g *gathering[T]) publish(n int, ts []*task) {
 	g.l.eng.startTasks(ts)
 }
 
-// gatherKid is one of a Gather's children: a task Gather made, or a
-// future passed in.
+// gatherKid is one of a Gather's children: a task Gather made and its
+// coroutine, or a future passed in. (The coroutine is here rather than in
+// the task, so that the task fits a smaller size class.)
 type gatherKid[T any] struct {
 	t *task
+	c future.Coroutine[T]
 	f *future.Future[T]
 }
 
@@ -219,16 +222,16 @@ func (g *gathering[T]) cancelOwn(cause error) {
 	}
 }
 
-// gatherTask is a task Gather made for one of its coroutines.
+// gatherTask is a task Gather made for one of its coroutines,
+// g.kids[i].c.
 type gatherTask[T any] struct {
 	task
-	c future.Coroutine[T]
 	g *gathering[T]
 	i int
 }
 
 func (t *gatherTask[T]) run(ctx context.Context) {
-	v, err := t.c(ctx)
+	v, err := t.g.kids[t.i].c(ctx)
 	t.g.done(t.i, true, v, err)
 }
 

@@ -285,7 +285,7 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	}
 	// The single-thread fast path, written out here: every call active
 	// across the coroutine switch costs a mispredicted return (see entry).
-	t.yielding = true
+	c.yielding = true
 	c.yield(struct{}{})
 	return t.takeCancel()
 }

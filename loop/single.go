@@ -425,10 +425,10 @@ func (s *single) step(t *task) {
 		}
 		return
 	}
-	if t.yielding {
+	if c.yielding {
 		// sleep(0): straight back to the end of the ready queue. The state
 		// stays running, so a wake cannot queue the task a second time.
-		t.yielding = false
+		c.yielding = false
 		s.drainInbox() // what the step scheduled goes before its own requeue
 		s.seq++
 		s.ready = append(s.ready, entry{t: t, id: s.seq << 1})
@@ -473,6 +473,9 @@ type coro struct {
 	stop   func()
 	yield  func(struct{}) bool // parks the coroutine; the body's side of resume
 	t      *task               // the task whose body runs on it; nil once that body returns
+
+	// yielding is set while the body is suspended in a sleep(0).
+	yielding bool
 
 	// What the parked body waits for, and the undo of the
 	// context.AfterFunc that step arranged for parkCtx.
@@ -525,7 +528,7 @@ func (s *single) park(t *task, ctx context.Context, w future.Waitable) {
 }
 
 func (s *single) yield(t *task) {
-	t.yielding = true
+	t.co.yielding = true
 	t.co.yield(struct{}{})
 }
 

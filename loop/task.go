@@ -33,6 +33,9 @@ type task struct {
 	slot   *atomic.Pointer[task] // its place in l.reg; cleared as it finishes
 
 	state atomic.Int32
+	// cancelPending is set while a cancellation waits to be delivered at the
+	// next suspension point: the lock-free copy of ext.cause != nil.
+	cancelPending atomic.Bool
 
 	// Single-thread engine: the runtime coroutine the body runs on, which
 	// also holds what a park waits for. It is touched only by the loop
@@ -42,35 +45,25 @@ type task struct {
 	// Pool engine: a wake token for the parked body.
 	wakeCh chan struct{}
 
-	// stepStart is when the body last started or resumed (see monotonic),
-	// for WithDebug's slow-step report; touched only by the body's own
-	// goroutine.
-	stepStart time.Duration
-
 	// wakeFn wakes the parked task; made by the body's first Suspend, so
 	// that a task that never waits does not pay for it.
 	wakeFn func()
-
-	// cancelPending is set while a cancellation waits to be delivered at the
-	// next suspension point: the lock-free copy of ext.cause != nil.
-	cancelPending atomic.Bool
-	// yielding is set while the body is suspended in a sleep(0), on the
-	// single-thread engine. (Beside cancelPending, it fits in the padding
-	// before mu: a trivial task and its future fit a smaller size class.)
-	yielding bool
 
 	mu sync.Mutex // protects the fields below
 	// waitingOn is the future the task is suspended on, so that Cancel can
 	// cancel it (asyncio's _fut_waiter).
 	waitingOn future.Waitable
-	// ext is the state of a task that has been cancelled or has made its
-	// context; nil for the many that never do, which keeps a trivial task
-	// and its future in 256 bytes.
+	// ext is the state of a task that has been cancelled, has made its
+	// context or runs under WithDebug; nil for the many that do none of
+	// these. Every field a task can do without lives elsewhere (here, on
+	// the coroutine, or in the Gather that made it): a trivial task and
+	// its future fit in 240 bytes, and a Gather's task in 128.
 	ext *taskExt
 }
 
 // taskExt is what a task needs once it is cancelled or asked for its
-// context. Its fields are protected by the task's mu.
+// context, or runs under WithDebug. Its fields are protected by the task's
+// mu, except stepStart.
 type taskExt struct {
 	// cause is the undelivered cancellation.
 	cause error
@@ -81,6 +74,11 @@ type taskExt struct {
 	// cancels it.
 	ctx    context.Context
 	cancel context.CancelCauseFunc
+
+	// stepStart is when the body last started or resumed (see monotonic),
+	// for WithDebug's slow-step report: a debug-only field, kept out of
+	// every task. Written and read only by the body's own goroutine.
+	stepStart time.Duration
 }
 
 // extLocked returns t.ext, making it if need be. The caller holds t.mu.
@@ -404,14 +402,21 @@ func (t *task) yieldSlow() error {
 // slow-step report.
 func (t *task) stepBegins() {
 	if t.l.cfg.debug {
-		t.stepStart = monotonic()
+		t.debugExt().stepStart = monotonic()
 	}
 }
 
 func (t *task) stepEnds() {
 	if t.l.cfg.debug {
-		t.l.checkSlow(true, monotonic()-t.stepStart)
+		t.l.checkSlow(true, monotonic()-t.debugExt().stepStart)
 	}
+}
+
+// debugExt returns t.ext, making it if need be.
+func (t *task) debugExt() *taskExt {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.extLocked()
 }
 
 // The context.Context methods. The task's context is rooted at its parent

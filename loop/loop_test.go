@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop"
@@ -404,4 +407,90 @@ func TestCancelledHandlesNeverRunOnManyWorkers(t *testing.T) {
 		require.NoError(t, l.Close())
 		require.Zero(t, cancelledRan.Load(), "round %d: cancelled callbacks ran", round)
 	}
+}
+
+// TestCallSoonWhileAnotherGoroutinePostsInAStream schedules callbacks from
+// the loop while another goroutine keeps posting to it. Before CallSoon
+// queues its callback, the single-thread loop moves what was posted into
+// its ready queue, up to the last post it saw. It once took posts made
+// after that as well, went past the position it waited for, and spun for
+// ever.
+func TestCallSoonWhileAnotherGoroutinePostsInAStream(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		const local, streamed = 20_000, 200_000
+		var ran, ranPosted atomic.Int64 // the pool runs callbacks on its workers
+		done := make(chan error, 1)
+		go func() {
+			_, err := run(t, l, func(ctx context.Context) (int, error) {
+				go func() {
+					for range streamed {
+						if _, err := l.CallSoonThreadsafe(func() { ranPosted.Add(1) }); err != nil {
+							return
+						}
+					}
+				}()
+				for i := range local {
+					if _, err := l.CallSoon(func() { ran.Add(1) }); err != nil {
+						return 0, err
+					}
+					if i%64 == 63 {
+						if err := loop.Sleep(ctx, 0); err != nil {
+							return 0, err
+						}
+					}
+				}
+				for ran.Load() < local || ranPosted.Load() < streamed {
+					if err := loop.Sleep(ctx, 0); err != nil {
+						return 0, err
+					}
+				}
+				return 0, nil
+			})
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+		case <-time.After(30 * time.Second): // a hang, not a slow machine
+			t.Fatal("the loop stopped making progress while posts streamed in")
+		}
+	})
+}
+
+// TestACoroutineReusedAfterAMisusedSleepStartsClean has a task call Sleep
+// with the context of another task, A, that waits in a sleep(0). The
+// runtime refuses the switch (the caller fails with a panic error), but the
+// single-thread loop had already marked A's coroutine as yielding, and the
+// mark outlived A: the next task given that coroutine, C, had its Goexit
+// taken for a sleep(0), so its coroutine was never reclaimed. (The pool has
+// no coroutines to reuse, and cannot tell such a call from A's own.)
+func TestACoroutineReusedAfterAMisusedSleepStartsClean(t *testing.T) {
+	l := loop.NewSingleThread()
+	_, err := run(t, l, func(ctx context.Context) (int, error) {
+		a := loop.CreateTask(l, func(ctxA context.Context) (int, error) {
+			b := loop.CreateTask(l, func(context.Context) (int, error) {
+				return 0, loop.Sleep(ctxA, 0) // the wrong task's context
+			})
+			if err := loop.Sleep(ctxA, 0); err != nil { // B runs meanwhile
+				return 0, err
+			}
+			var pe *future.PanicError
+			if _, err := future.Await(ctxA, b); !errors.As(err, &pe) {
+				return 0, fmt.Errorf("B's sleep on A's context: got %v, want a panic error", err)
+			}
+			return 0, nil
+		})
+		if _, err := future.Await(ctx, a); err != nil {
+			return 0, err
+		}
+		c := loop.CreateTask(l, func(context.Context) (int, error) { runtime.Goexit(); return 0, nil })
+		if _, err := future.Await(ctx, c); !errors.Is(err, future.ErrGoexit) {
+			return 0, fmt.Errorf("C: got %v, want ErrGoexit", err)
+		}
+		return 0, nil
+	})
+	require.NoError(t, err)
+	mustWork(t, l)
+	require.NoError(t, l.Close())
+	goleak.VerifyNone(t) // C's coroutine was reclaimed
 }

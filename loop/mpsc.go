@@ -177,11 +177,11 @@ func (q *mpsc) pop() (entry, bool) {
 	return e, true
 }
 
-// takeInto appends the written entries, in order, to dst, stopping at the
-// first one still being written (its poster's wakeup follows). Loop
-// goroutine only.
-func (q *mpsc) takeInto(dst []entry) []entry {
-	for q.head != q.tail.Load() {
+// takeInto appends the written entries before position end, in order, to
+// dst, stopping at the first one still being written (its poster's wakeup
+// follows). Loop goroutine only.
+func (q *mpsc) takeInto(dst []entry, end uint64) []entry {
+	for q.head < end {
 		e, ok := q.pop()
 		if !ok {
 			break

@@ -340,10 +340,12 @@ func (s *single) drainInbox() {
 	}
 }
 
-// drainAll is drainInbox's slow path, apart so that the check inlines.
+// drainAll is drainInbox's slow path, apart so that the check inlines. It
+// takes the entries reserved when it started, and no more: a goroutine
+// posting in a stream would otherwise keep it taking for ever.
 func (s *single) drainAll() {
 	for end := s.in.tail.Load(); s.in.head != end; {
-		if s.ready = s.in.takeInto(s.ready); s.in.head != end {
+		if s.ready = s.in.takeInto(s.ready, end); s.in.head != end {
 			runtime.Gosched()
 		}
 	}
@@ -495,7 +497,10 @@ func (s *single) coroFor(t *task) *coro {
 		c = new(coro)
 		c.resume, c.stop = iter.Pull(c.run)
 	}
-	c.t, t.co = t, c
+	// A Sleep with this task's context from another task sets yielding and
+	// then fails (see TestACoroutineReusedAfterAMisusedSleepStartsClean):
+	// the mark must not reach the next task.
+	c.t, t.co, c.yielding = t, c, false
 	return c
 }
 

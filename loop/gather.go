@@ -108,9 +108,10 @@ func Gather[T any](ctx context.Context, aws ...future.Awaitable[T]) *future.Futu
 // gathering is a Gather in progress. The tasks Gather makes for its
 // coroutines (gatherTask) have no future of their own: nobody but Gather
 // sees them, so each writes its value straight into values and counts
-// itself done. That saves each child a future (a 160-byte record instead
-// of 256), its locking and a callback: Gather of 10,000 went from 842 to
-// 483 ns per task on one thread and from 478 to 444 on the pool (six
+// itself done. That saves each child a future (its record is 128 bytes,
+// where a task and its future take 240), its locking and a callback: when
+// the children lost their futures, Gather of 10,000 went from 842 to 483
+// ns per task on one thread and from 478 to 444 on the pool (six
 // interleaved runs each).
 type gathering[T any] struct {
 	p      future.Promise[[]T]

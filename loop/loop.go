@@ -265,6 +265,12 @@ func taskFromValue(ctx context.Context) *task {
 // loop's next iteration, as asyncio.sleep(0) does. Outside a coroutine it
 // returns ErrNoRunningLoop. It returns the cancellation error if the task
 // is cancelled while it sleeps.
+//
+// ctx must be the calling coroutine's own, as for Await. On the pool, a
+// Sleep or Await with the context of another task that is waiting in a
+// Sleep returns an error matching future.ErrWrongGoroutine; on the
+// single-thread loop the runtime refuses it, and the caller fails with a
+// *future.PanicError.
 func Sleep(ctx context.Context, d time.Duration) error {
 	t := taskOf(ctx)
 	if t == nil {

@@ -494,3 +494,39 @@ func TestACoroutineReusedAfterAMisusedSleepStartsClean(t *testing.T) {
 	require.NoError(t, l.Close())
 	goleak.VerifyNone(t) // C's coroutine was reclaimed
 }
+
+// TestPoolRefusesAnotherTasksContextWhileATaskYields has task B, on a pool
+// of one worker, Sleep and Await with the context of task A while A waits
+// in a sleep(0). Both return ErrWrongGoroutine and leave A alone; they used
+// to queue A a second time from B's goroutine. (On the single-thread loop
+// the runtime refuses the switch instead: see
+// TestACoroutineReusedAfterAMisusedSleepStartsClean.)
+func TestPoolRefusesAnotherTasksContextWhileATaskYields(t *testing.T) {
+	l := loop.NewPool(loop.WithWorkers(1))
+	defer func() { require.NoError(t, l.Close()) }()
+	v, err := run(t, l, func(ctx context.Context) (int, error) {
+		var sleepErr, awaitErr error // B's, read by A after awaiting B
+		a := loop.CreateTask(l, func(ctxA context.Context) (int, error) {
+			b := loop.CreateTask(l, func(context.Context) (int, error) {
+				// A is yielding: with one worker, B runs only then.
+				sleepErr = loop.Sleep(ctxA, 0)
+				_, awaitErr = future.Await(ctxA, future.NewPromise[int]().Future())
+				return 0, nil
+			})
+			if err := loop.Sleep(ctxA, 0); err != nil {
+				return 0, err
+			}
+			if _, err := future.Await(ctxA, b); err != nil {
+				return 0, err
+			}
+			if !errors.Is(sleepErr, future.ErrWrongGoroutine) || !errors.Is(awaitErr, future.ErrWrongGoroutine) {
+				return 0, fmt.Errorf("B's Sleep: %v, Await: %v; want ErrWrongGoroutine for both", sleepErr, awaitErr)
+			}
+			return 7, loop.Sleep(ctxA, 0) // A still yields as it should
+		})
+		return future.Await(ctx, a)
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 7, v)
+	mustWork(t, l)
+}

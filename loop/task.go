@@ -13,14 +13,18 @@ import (
 
 // Task states. A task moves scheduled -> running -> done. Await moves it
 // running -> parking (claimed by Suspend: nobody else can park it) ->
-// suspended (waiting for a wakeup) -> scheduled (woken) -> running. A new
-// task is scheduled from the start: the zero state, which costs no store.
+// suspended (waiting for a wakeup) -> scheduled (woken) -> running. The
+// slow path of Sleep(ctx, 0) moves it running -> yielding -> running, so
+// that another task cannot park or yield it meanwhile (the single-thread
+// fast path stays running: see Sleep). A new task is scheduled from the
+// start: the zero state, which costs no store.
 const (
 	tsScheduled int32 = iota
 	tsRunning
 	tsParking
 	tsSuspended
 	tsDone
+	tsYielding
 )
 
 // task is a coroutine being run by a loop: asyncio's Task. It is also the
@@ -383,18 +387,22 @@ func (t *task) mustStop(ctx context.Context, w future.Waitable) error {
 // running, with a cancellation to deliver, and in debug mode; Sleep has
 // the single-thread fast path.
 func (t *task) yieldSlow() error {
-	if t.state.Load() != tsRunning {
-		return fmt.Errorf("%w: Sleep on a task that is not running", future.ErrWrongGoroutine)
-	}
 	if t.l.cfg.debug && !t.l.eng.onLoopThread() {
 		return fmt.Errorf("%w: Sleep with the context of a task, outside the loop's thread", future.ErrWrongGoroutine)
 	}
+	// Claimed as Suspend claims a park: a Sleep or Await with this task's
+	// context from another task is refused until the yield is over.
+	if !t.state.CompareAndSwap(tsRunning, tsYielding) {
+		return fmt.Errorf("%w: Sleep on a task that is not running here", future.ErrWrongGoroutine)
+	}
 	if err := t.takeCancel(); err != nil {
+		t.state.Store(tsRunning)
 		return err
 	}
 	t.stepEnds()
 	t.l.eng.yield(t)
 	t.stepBegins()
+	t.state.Store(tsRunning)
 	return t.takeCancel()
 }
 

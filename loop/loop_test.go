@@ -457,15 +457,17 @@ func TestCallSoonWhileAnotherGoroutinePostsInAStream(t *testing.T) {
 	})
 }
 
-// TestACoroutineReusedAfterAMisusedSleepStartsClean has a task call Sleep
-// with the context of another task, A, that waits in a sleep(0). The
-// runtime refuses the switch (the caller fails with a panic error), but the
-// single-thread loop had already marked A's coroutine as yielding, and the
-// mark outlived A: the next task given that coroutine, C, had its Goexit
-// taken for a sleep(0), so its coroutine was never reclaimed. (The pool has
-// no coroutines to reuse, and cannot tell such a call from A's own.)
-func TestACoroutineReusedAfterAMisusedSleepStartsClean(t *testing.T) {
+// TestAMisusedSleepLeavesNoMark has task B call Sleep with the context of
+// task A while A waits in a sleep(0) on the single-thread loop. The runtime
+// refuses the switch (B fails with a panic error), but the loop had already
+// marked A's coroutine as yielding, and the mark outlived the call: A's
+// next suspension, then that of the next task given the coroutine, was
+// taken for a sleep(0). Here both end in runtime.Goexit, which the mark
+// turned into a leaked coroutine. (The pool has no coroutines, and refuses
+// the call: see TestPoolRefusesAnotherTasksContextWhileATaskYields.)
+func TestAMisusedSleepLeavesNoMark(t *testing.T) {
 	l := loop.NewSingleThread()
+	var bErr error // B's, read once A has awaited B
 	_, err := run(t, l, func(ctx context.Context) (int, error) {
 		a := loop.CreateTask(l, func(ctxA context.Context) (int, error) {
 			b := loop.CreateTask(l, func(context.Context) (int, error) {
@@ -474,14 +476,16 @@ func TestACoroutineReusedAfterAMisusedSleepStartsClean(t *testing.T) {
 			if err := loop.Sleep(ctxA, 0); err != nil { // B runs meanwhile
 				return 0, err
 			}
-			var pe *future.PanicError
-			if _, err := future.Await(ctxA, b); !errors.As(err, &pe) {
-				return 0, fmt.Errorf("B's sleep on A's context: got %v, want a panic error", err)
-			}
+			_, bErr = future.Await(ctxA, b)
+			runtime.Goexit()
 			return 0, nil
 		})
-		if _, err := future.Await(ctx, a); err != nil {
-			return 0, err
+		if _, err := future.Await(ctx, a); !errors.Is(err, future.ErrGoexit) {
+			return 0, fmt.Errorf("A: got %v, want ErrGoexit", err)
+		}
+		var pe *future.PanicError
+		if !errors.As(bErr, &pe) {
+			return 0, fmt.Errorf("B's sleep on A's context: got %v, want a panic error", bErr)
 		}
 		c := loop.CreateTask(l, func(context.Context) (int, error) { runtime.Goexit(); return 0, nil })
 		if _, err := future.Await(ctx, c); !errors.Is(err, future.ErrGoexit) {
@@ -492,7 +496,7 @@ func TestACoroutineReusedAfterAMisusedSleepStartsClean(t *testing.T) {
 	require.NoError(t, err)
 	mustWork(t, l)
 	require.NoError(t, l.Close())
-	goleak.VerifyNone(t) // C's coroutine was reclaimed
+	goleak.VerifyNone(t) // both coroutines were reclaimed
 }
 
 // TestPoolRefusesAnotherTasksContextWhileATaskYields has task B, on a pool
@@ -500,7 +504,7 @@ func TestACoroutineReusedAfterAMisusedSleepStartsClean(t *testing.T) {
 // in a sleep(0). Both return ErrWrongGoroutine and leave A alone; they used
 // to queue A a second time from B's goroutine. (On the single-thread loop
 // the runtime refuses the switch instead: see
-// TestACoroutineReusedAfterAMisusedSleepStartsClean.)
+// TestAMisusedSleepLeavesNoMark.)
 func TestPoolRefusesAnotherTasksContextWhileATaskYields(t *testing.T) {
 	l := loop.NewPool(loop.WithWorkers(1))
 	defer func() { require.NoError(t, l.Close()) }()
@@ -529,4 +533,67 @@ func TestPoolRefusesAnotherTasksContextWhileATaskYields(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 7, v)
 	mustWork(t, l)
+}
+
+// TestPoolStopsWhileTasksAreWokenAndCancelled ends the main task of a pool
+// loop while its other tasks await futures that other goroutines resolve
+// and cancellations arrive from two more. A task whose Await found its
+// future done, or a cancellation pending, just as a wake claimed it used to
+// wait for that wake's resume holding its worker's permit; when the loop
+// was stopping, the resume lay past the stop, no worker took it, and
+// RunUntilComplete waited for the permit for ever. The race is narrow: the
+// test runs rounds for a few seconds (without the fix, about half of such
+// runs hung).
+func TestPoolStopsWhileTasksAreWokenAndCancelled(t *testing.T) {
+	const tasks, awaits = 8, 300
+	for start, round := time.Now(), 0; time.Since(start) < 3*time.Second; round++ {
+		l := loop.NewPool(loop.WithWorkers(2))
+		futs := make([]*future.Future[int], tasks)
+		stop := make(chan struct{})
+		var cancellers sync.WaitGroup
+		done := make(chan error, 1)
+		go func() {
+			_, err := run(t, l, func(ctx context.Context) (int, error) {
+				for i := range futs {
+					futs[i] = loop.CreateTask(l, func(ctx context.Context) (int, error) {
+						for k := range awaits {
+							p := future.NewPromiseOn[int](l)
+							go func() { _ = p.Resolve(k) }()
+							_, _ = future.Await(ctx, p.Future()) // cancellations too
+						}
+						return 0, nil
+					})
+				}
+				for g := range 2 {
+					cancellers.Go(func() {
+						for i := g; ; i++ {
+							select {
+							case <-stop:
+								return
+							default:
+							}
+							futs[i%tasks].Cancel(errors.New("stop"))
+						}
+					})
+				}
+				for range 3 {
+					if err := loop.Sleep(ctx, 0); err != nil {
+						return 0, err
+					}
+				}
+				return 0, nil
+			})
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+		case <-time.After(10 * time.Second): // a hang, not a slow machine
+			close(stop)
+			t.Fatalf("round %d: RunUntilComplete did not return after its main task ended", round)
+		}
+		close(stop)
+		cancellers.Wait()
+		require.NoError(t, l.Close())
+	}
 }

@@ -280,13 +280,16 @@ func (p *pool) park(t *task, ctx context.Context, w future.Waitable) {
 	if !w.OnDone(t.wakeFn) || t.cancelPending.Load() {
 		// Done already, or a cancellation to deliver (cancel sets
 		// cancelPending before it wakes): do not park. A wake that
-		// claimed the task meanwhile has queued a resume, whose worker
-		// will hand over a second permit; take it and give one back.
+		// claimed the task meanwhile has queued a resume: wait for it as
+		// a park does, with this worker's permit given back first. (Held
+		// while waiting, the permit kept a stopping loop from pausing:
+		// the resume may lie past the stop, where no worker takes it
+		// until the next run, and the pause waits for every permit.)
 		if !t.state.CompareAndSwap(tsSuspended, tsParking) {
-			<-ch
-			p.woken.Add(-1)
 			p.release()
 			p.kick()
+			<-ch
+			p.woken.Add(-1)
 		}
 		return
 	}

@@ -416,6 +416,10 @@ func (s *single) step(t *task) {
 	if t.state.Load() != tsRunning {
 		t.state.Store(tsRunning)
 	}
+	// Only a yield during this resume counts. (A Sleep with this task's
+	// context from another task sets the mark and then fails: see
+	// TestAMisusedSleepLeavesNoMark.)
+	c.yielding = false
 	c.resume()
 	if c.t == nil {
 		// The body has returned and the coroutine is free again.
@@ -497,10 +501,7 @@ func (s *single) coroFor(t *task) *coro {
 		c = new(coro)
 		c.resume, c.stop = iter.Pull(c.run)
 	}
-	// A Sleep with this task's context from another task sets yielding and
-	// then fails (see TestACoroutineReusedAfterAMisusedSleepStartsClean):
-	// the mark must not reach the next task.
-	c.t, t.co, c.yielding = t, c, false
+	c.t, t.co = t, c
 	return c
 }
 

@@ -434,7 +434,7 @@ func (s *single) step(t *task) {
 	if c.yielding {
 		// sleep(0): straight back to the end of the ready queue. The state
 		// stays running, so a wake cannot queue the task a second time.
-		c.yielding = false
+		// (The mark is cleared before the next resume.)
 		s.drainInbox() // what the step scheduled goes before its own requeue
 		s.seq++
 		s.ready = append(s.ready, entry{t: t, id: s.seq << 1})

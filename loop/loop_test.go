@@ -27,6 +27,25 @@ func run[T any](t *testing.T, l *loop.Loop, body func(ctx context.Context) (T, e
 	return loop.RunUntilComplete(bg, l, future.Coroutine[T](body))
 }
 
+// runWithin is run for a test of a hang: it runs body on l from another
+// goroutine and returns its error, or ok false if it has not returned
+// within limit (long enough that only a hang, not a slow machine, misses
+// it). A hung loop is left running.
+func runWithin(t *testing.T, l *loop.Loop, limit time.Duration, body func(ctx context.Context) (int, error)) (err error, ok bool) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		_, err := run(t, l, body)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err, true
+	case <-time.After(limit):
+		return nil, false
+	}
+}
+
 // mustWork proves l still runs coroutines and callbacks after a test
 // provoked an error.
 func mustWork(t *testing.T, l *loop.Loop) {
@@ -419,41 +438,33 @@ func TestCallSoonWhileAnotherGoroutinePostsInAStream(t *testing.T) {
 	eachEngine(t, func(t *testing.T, l *loop.Loop) {
 		const local, streamed = 20_000, 200_000
 		var ran, ranPosted atomic.Int64 // the pool runs callbacks on its workers
-		done := make(chan error, 1)
-		go func() {
-			_, err := run(t, l, func(ctx context.Context) (int, error) {
-				go func() {
-					for range streamed {
-						if _, err := l.CallSoonThreadsafe(func() { ranPosted.Add(1) }); err != nil {
-							return
-						}
-					}
-				}()
-				for i := range local {
-					if _, err := l.CallSoon(func() { ran.Add(1) }); err != nil {
-						return 0, err
-					}
-					if i%64 == 63 {
-						if err := loop.Sleep(ctx, 0); err != nil {
-							return 0, err
-						}
+		err, ok := runWithin(t, l, 30*time.Second, func(ctx context.Context) (int, error) {
+			go func() {
+				for range streamed {
+					if _, err := l.CallSoonThreadsafe(func() { ranPosted.Add(1) }); err != nil {
+						return
 					}
 				}
-				for ran.Load() < local || ranPosted.Load() < streamed {
+			}()
+			for i := range local {
+				if _, err := l.CallSoon(func() { ran.Add(1) }); err != nil {
+					return 0, err
+				}
+				if i%64 == 63 {
 					if err := loop.Sleep(ctx, 0); err != nil {
 						return 0, err
 					}
 				}
-				return 0, nil
-			})
-			done <- err
-		}()
-		select {
-		case err := <-done:
-			require.NoError(t, err)
-		case <-time.After(30 * time.Second): // a hang, not a slow machine
-			t.Fatal("the loop stopped making progress while posts streamed in")
-		}
+			}
+			for ran.Load() < local || ranPosted.Load() < streamed {
+				if err := loop.Sleep(ctx, 0); err != nil {
+					return 0, err
+				}
+			}
+			return 0, nil
+		})
+		require.True(t, ok, "the loop stopped making progress while posts streamed in")
+		require.NoError(t, err)
 	})
 }
 
@@ -552,47 +563,41 @@ func TestPoolStopsWhileTasksAreWokenAndCancelled(t *testing.T) {
 		futs := make([]*future.Future[int], tasks)
 		stop := make(chan struct{})
 		var cancellers sync.WaitGroup
-		done := make(chan error, 1)
-		go func() {
-			_, err := run(t, l, func(ctx context.Context) (int, error) {
-				for i := range futs {
-					futs[i] = loop.CreateTask(l, func(ctx context.Context) (int, error) {
-						for k := range awaits {
-							p := future.NewPromiseOn[int](l)
-							go func() { _ = p.Resolve(k) }()
-							_, _ = future.Await(ctx, p.Future()) // cancellations too
-						}
-						return 0, nil
-					})
-				}
-				for g := range 2 {
-					cancellers.Go(func() {
-						for i := g; ; i++ {
-							select {
-							case <-stop:
-								return
-							default:
-							}
-							futs[i%tasks].Cancel(errors.New("stop"))
-						}
-					})
-				}
-				for range 3 {
-					if err := loop.Sleep(ctx, 0); err != nil {
-						return 0, err
+		err, ok := runWithin(t, l, 10*time.Second, func(ctx context.Context) (int, error) {
+			for i := range futs {
+				futs[i] = loop.CreateTask(l, func(ctx context.Context) (int, error) {
+					for k := range awaits {
+						p := future.NewPromiseOn[int](l)
+						go func() { _ = p.Resolve(k) }()
+						_, _ = future.Await(ctx, p.Future()) // cancellations too
 					}
+					return 0, nil
+				})
+			}
+			for g := range 2 {
+				cancellers.Go(func() {
+					for i := g; ; i++ {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						futs[i%tasks].Cancel(errors.New("stop"))
+					}
+				})
+			}
+			for range 3 {
+				if err := loop.Sleep(ctx, 0); err != nil {
+					return 0, err
 				}
-				return 0, nil
-			})
-			done <- err
-		}()
-		select {
-		case err := <-done:
-			require.NoError(t, err)
-		case <-time.After(10 * time.Second): // a hang, not a slow machine
+			}
+			return 0, nil
+		})
+		if !ok {
 			close(stop)
 			t.Fatalf("round %d: RunUntilComplete did not return after its main task ended", round)
 		}
+		require.NoError(t, err)
 		close(stop)
 		cancellers.Wait()
 		require.NoError(t, l.Close())

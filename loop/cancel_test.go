@@ -3,7 +3,9 @@ package loop_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -181,6 +183,81 @@ func TestTaskContextEndsWithTheTask(t *testing.T) {
 			assert.ErrorIs(t, ctx.Err(), context.Canceled, name)
 		}
 		assert.ErrorIs(t, context.Cause(cancelled), cause, "the cause recorded before the context was made")
+		mustWork(t, l)
+	})
+}
+
+// TestATaskEndRacingItsContextAndCancel ends tasks while other goroutines
+// make their contexts and cancel them. A task that ends with no context
+// and no cancellation skips its lock; a context or Cancel made just as it
+// ends must still see the end: the context is done, and the task's future
+// holds a value or a cancellation, never both.
+func TestATaskEndRacingItsContextAndCancel(t *testing.T) {
+	const tasks = 2000
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		cause := errors.New("cancelled as it ended")
+		ctxs := make(chan context.Context, tasks)
+		var helpers sync.WaitGroup
+		err, ok := runWithin(t, l, 30*time.Second, func(ctx context.Context) (int, error) {
+			fs := make([]*future.Future[int], tasks)
+			for i := range fs {
+				ready := make(chan *future.Future[int], 1)
+				fs[i] = loop.CreateTask(l, func(ctx context.Context) (int, error) {
+					f := <-ready
+					started := make(chan struct{})
+					helpers.Go(func() {
+						close(started)
+						// Each races the body's return below.
+						switch i % 3 {
+						case 0:
+							f.Cancel(cause)
+							<-ctx.Done() // makes the context, if it is not made yet
+						case 1:
+							<-ctx.Done()
+							f.Cancel(cause)
+						default:
+							<-ctx.Done()
+						}
+						ctxs <- ctx
+					})
+					<-started
+					return i, nil
+				})
+				ready <- fs[i]
+			}
+			for i, f := range fs {
+				v, err := future.Await(ctx, f)
+				switch {
+				case err == nil:
+					assert.Equal(t, i, v)
+				case errors.Is(err, future.ErrCancelled):
+					assert.ErrorIs(t, err, cause)
+					assert.True(t, f.Cancelled())
+				default:
+					t.Errorf("task %d: %v", i, err)
+				}
+			}
+			return 0, nil
+		})
+		require.True(t, ok, "the tasks did not end")
+		require.NoError(t, err)
+		waited := make(chan struct{})
+		go func() {
+			helpers.Wait()
+			close(waited)
+		}()
+		select {
+		case <-waited:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the context of an ended task never ended")
+		}
+		close(ctxs)
+		n := 0
+		for ctx := range ctxs {
+			n++
+			assert.Error(t, ctx.Err())
+		}
+		assert.Equal(t, tasks, n)
 		mustWork(t, l)
 	})
 }

@@ -61,13 +61,34 @@ func Gather[T any](ctx context.Context, aws ...future.Awaitable[T]) *future.Futu
 	g.left.Store(int64(len(aws)))
 	g.p.SetCancelHook(g.cancel)
 
-	// Tasks are queued a batch at a time, so that on the pool the first
-	// run while the rest are made. A failure among them may come before
+	// Tasks are registered and queued a batch at a time, so that on the
+	// pool the first run while the rest are made. A failure among them may come before
 	// the last is made: it cancels the tasks published so far (see
 	// cancelOwn), and publish cancels those made after it.
 	parent := context.WithoutCancel(ctx) // once, not per child
-	var batch []*task
-	var refused []int
+	var (
+		batch   []*gatherTask[T] // made since the last publish
+		ts      []*task          // the same tasks, for the engine
+		refused []int
+	)
+	// flush registers the batch with the loop, under one lock, and
+	// publishes kids[:n].
+	flush := func(n int) {
+		if len(ts) > 0 && (l.closedForUsers() || !l.addTasks(ts)) {
+			for _, t := range batch {
+				refused = append(refused, t.i)
+			}
+			ts = ts[:0]
+		} else {
+			for _, t := range batch {
+				g.kids[t.i].t = &t.task
+			}
+		}
+		g.publish(n, ts)
+		clear(batch)
+		clear(ts)
+		batch, ts = batch[:0], ts[:0]
+	}
 	for i, a := range aws {
 		f, c := coroutineOf(a)
 		if f != nil {
@@ -77,20 +98,16 @@ func Gather[T any](ctx context.Context, aws ...future.Awaitable[T]) *future.Futu
 		g.kids[i].c = c
 		t := &gatherTask[T]{g: g, i: i}
 		t.l, t.parent, t.body = l, parent, t
-		if l.closedForUsers() || !l.addTask(&t.task) {
-			refused = append(refused, i)
-			continue
-		}
-		g.kids[i].t = &t.task
 		if batch == nil {
-			batch = make([]*task, 0, startBatchLen)
+			batch = make([]*gatherTask[T], 0, startBatchLen)
+			ts = make([]*task, 0, startBatchLen)
 		}
-		if batch = append(batch, &t.task); len(batch) == startBatchLen {
-			g.publish(i+1, batch)
-			batch = batch[:0]
+		batch, ts = append(batch, t), append(ts, &t.task)
+		if len(batch) == startBatchLen {
+			flush(i + 1)
 		}
 	}
-	g.publish(len(aws), batch)
+	flush(len(aws))
 	for _, i := range refused {
 		// Never ran: its error is the result's, or nobody's to read.
 		g.done(i, false, *new(T), closedErr("CreateTask"))

@@ -159,10 +159,18 @@ func TestTaskContextEndsWithTheTask(t *testing.T) {
 				}
 			})
 			gate := future.NewPromise[int]()
+			cStarted := future.NewPromise[struct{}]()
 			c := loop.CreateTask(l, func(ctx context.Context) (int, error) {
 				cancelled = ctx
+				_ = cStarted.Resolve(struct{}{})
 				return future.Await(ctx, gate.Future())
 			})
+			// Cancelled only once it runs: a task cancelled before it
+			// starts never runs its body (on the pool the Cancel below
+			// could otherwise come first).
+			if _, err := future.Await(ctx, cStarted.Future()); err != nil {
+				return 0, err
+			}
 			for _, f := range []*future.Future[int]{a, b} {
 				if _, err := future.Await(ctx, f); err != nil {
 					return 0, err
@@ -204,39 +212,48 @@ func TestATaskEndRacingItsContextAndCancel(t *testing.T) {
 				ready := make(chan *future.Future[int], 1)
 				fs[i] = loop.CreateTask(l, func(ctx context.Context) (int, error) {
 					f := <-ready
-					started := make(chan struct{})
+					gate := future.NewPromise[int]()
 					helpers.Go(func() {
-						close(started)
-						// Each races the body's return below.
+						// Each races the body's Await or its end.
 						switch i % 3 {
 						case 0:
 							f.Cancel(cause)
+							_ = gate.Resolve(i)
 							<-ctx.Done() // makes the context, if it is not made yet
 						case 1:
+							_ = gate.Resolve(i)
 							<-ctx.Done()
 							f.Cancel(cause)
 						default:
+							_ = gate.Resolve(i)
 							<-ctx.Done()
 						}
 						ctxs <- ctx
 					})
-					<-started
-					return i, nil
+					return future.Await(ctx, gate.Future())
 				})
 				ready <- fs[i]
 			}
+			values, cancels := 0, 0
 			for i, f := range fs {
 				v, err := future.Await(ctx, f)
 				switch {
 				case err == nil:
+					values++
 					assert.Equal(t, i, v)
 				case errors.Is(err, future.ErrCancelled):
+					cancels++
 					assert.ErrorIs(t, err, cause)
 					assert.True(t, f.Cancelled())
 				default:
 					t.Errorf("task %d: %v", i, err)
 				}
 			}
+			// A third of the tasks are cancelled before their gate
+			// opens, most of them while they wait on it; the others end
+			// with their value. Both outcomes must occur.
+			assert.Positive(t, values)
+			assert.Positive(t, cancels)
 			return 0, nil
 		})
 		require.True(t, ok, "the tasks did not end")

@@ -219,6 +219,11 @@ func (t *task) start() {
 		if normal {
 			return
 		}
+		// A panic in a park leaves waitingOn set, which Suspend would
+		// have cleared and finish's fast path does not.
+		t.mu.Lock()
+		t.waitingOn = nil
+		t.mu.Unlock()
 		if r := recover(); r != nil {
 			t.body.fail(future.NewPanicError(r))
 			t.finish()
@@ -253,7 +258,7 @@ func (t *task) finish() {
 	// store may still make ext afterwards; it then records a cancellation
 	// that nothing delivers and that a context made later reports, as if
 	// it had come just before the end. waitingOn needs no clearing here:
-	// Suspend clears it as the park returns.
+	// Suspend clears it as the park returns, and start after a panic.
 	if t.ext.Load() == nil {
 		t.l.removeTask(t)
 		return

@@ -31,10 +31,9 @@ const (
 // context.Context the coroutine body receives, and the future.Suspender that
 // Await uses to park it.
 type task struct {
-	l      *Loop
-	parent context.Context
-	body   runner
-	slot   *atomic.Pointer[task] // its place in l.reg; cleared as it finishes
+	l    *Loop
+	body runner
+	slot *atomic.Pointer[task] // its place in l.reg; cleared as it finishes
 
 	state atomic.Int32
 	// cancelPending is set while a cancellation waits to be delivered at the
@@ -61,7 +60,7 @@ type task struct {
 	// context or runs under WithDebug; nil for the many that do none of
 	// these. Every field a task can do without lives elsewhere (here, on
 	// the coroutine, or in the Gather that made it): a trivial task and
-	// its future fit in 240 bytes, and a Gather's task in 128. It is
+	// its future fit in 240 bytes, and a Gather's task in 112. It is
 	// written under mu, but read without it by finish (see there).
 	ext atomic.Pointer[taskExt]
 }
@@ -102,13 +101,18 @@ type runner interface {
 	run(ctx context.Context)
 	// fail completes the future with err without running the body.
 	fail(err error)
+	// parentCtx is the context the task's own is rooted at. It is kept
+	// in the typed half, so that a Gather's children share their
+	// Gather's instead of holding 16 bytes of it each.
+	parentCtx() context.Context
 }
 
 type typedTask[T any] struct {
 	task
-	c future.Coroutine[T]
-	p future.Promise[T] // completes f
-	f future.Future[T]  // the task's future, in the same allocation
+	parent context.Context
+	c      future.Coroutine[T]
+	p      future.Promise[T] // completes f
+	f      future.Future[T]  // the task's future, in the same allocation
 }
 
 func (t *typedTask[T]) run(ctx context.Context) {
@@ -123,6 +127,8 @@ func (t *typedTask[T]) fail(err error) {
 	t.watch()
 	_ = t.p.Complete(*new(T), err)
 }
+
+func (t *typedTask[T]) parentCtx() context.Context { return t.parent }
 
 // watch has the exception handler told if the task's error is never read
 // (asyncio's "Task exception was never retrieved").
@@ -164,7 +170,7 @@ func newTask[T any](parent context.Context, l *Loop, c future.Coroutine[T]) (*fu
 	}
 	tt := &typedTask[T]{c: c}
 	t := &tt.task
-	t.l, t.parent, t.body = l, parent, tt
+	t.l, t.body, tt.parent = l, tt, parent
 	tt.p = future.InitPromise(&tt.f, l, t)
 	if !l.addTask(t) {
 		_ = tt.p.Reject(closedErr("CreateTask"))
@@ -453,7 +459,7 @@ func (t *task) debugExt() *taskExt {
 // cancelled, with the cancellation as its cause, and when the task ends.
 
 // Deadline returns the parent's deadline.
-func (t *task) Deadline() (time.Time, bool) { return t.parent.Deadline() }
+func (t *task) Deadline() (time.Time, bool) { return t.body.parentCtx().Deadline() }
 
 // Done returns a channel closed when the task is cancelled or ends.
 func (t *task) Done() <-chan struct{} { return t.context().Done() }
@@ -478,7 +484,7 @@ func (t *task) context() context.Context {
 	defer t.mu.Unlock()
 	x := t.extLocked()
 	if x.ctx == nil {
-		x.ctx, x.cancel = context.WithCancelCause(t.parent)
+		x.ctx, x.cancel = context.WithCancelCause(t.body.parentCtx())
 		switch {
 		case x.cancelled != nil:
 			x.cancel(causeOf(x.cancelled))

@@ -78,13 +78,13 @@ func Gather[T any](ctx context.Context, aws ...future.Awaitable[T]) *future.Futu
 			for _, t := range batch {
 				refused = append(refused, t.i)
 			}
-			ts = ts[:0]
+			g.publish(n, nil)
 		} else {
 			for _, t := range batch {
 				g.kids[t.i].t = &t.task
 			}
+			g.publish(n, ts)
 		}
-		g.publish(n, ts)
 		clear(batch)
 		clear(ts)
 		batch, ts = batch[:0], ts[:0]

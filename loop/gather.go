@@ -62,32 +62,29 @@ func Gather[T any](ctx context.Context, aws ...future.Awaitable[T]) *future.Futu
 	g.p.SetCancelHook(g.cancel)
 
 	// Tasks are registered and queued a batch at a time, so that on the
-	// pool the first run while the rest are made. A failure among them may come before
-	// the last is made: it cancels the tasks published so far (see
-	// cancelOwn), and publish cancels those made after it.
+	// pool the first run while the rest are made. A failure among them may
+	// come before the last is made: it cancels the tasks published so far
+	// (see cancelOwn), and publish cancels those made after it.
 	g.parent = context.WithoutCancel(ctx) // once, not per child
 	var (
-		batch   []*gatherTask[T] // made since the last publish
-		ts      []*task          // the same tasks, for the engine
+		batch   []*task // made since the last flush
 		refused []int
 	)
 	// flush registers the batch with the loop, under one lock, and
-	// publishes kids[:n].
+	// publishes kids[:n] with it.
 	flush := func(n int) {
-		if len(ts) > 0 && (l.closedForUsers() || !l.addTasks(ts)) {
+		if len(batch) > 0 && (l.closedForUsers() || !l.addTasks(batch)) {
 			for _, t := range batch {
-				refused = append(refused, t.i)
+				i := t.body.(*gatherTask[T]).i
+				g.kids[i].t = nil // never queued: nothing to cancel
+				refused = append(refused, i)
 			}
-			g.publish(n, nil)
-		} else {
-			for _, t := range batch {
-				g.kids[t.i].t = &t.task
-			}
-			g.publish(n, ts)
+			clear(batch)
+			batch = batch[:0]
 		}
+		g.publish(n, batch)
 		clear(batch)
-		clear(ts)
-		batch, ts = batch[:0], ts[:0]
+		batch = batch[:0]
 	}
 	for i, a := range aws {
 		f, c := coroutineOf(a)
@@ -95,15 +92,13 @@ func Gather[T any](ctx context.Context, aws ...future.Awaitable[T]) *future.Futu
 			g.kids[i].f = f
 			continue
 		}
-		g.kids[i].c = c
 		t := &gatherTask[T]{g: g, i: i}
 		t.l, t.body = l, t
+		g.kids[i].c, g.kids[i].t = c, &t.task
 		if batch == nil {
-			batch = make([]*gatherTask[T], 0, startBatchLen)
-			ts = make([]*task, 0, startBatchLen)
+			batch = make([]*task, 0, startBatchLen)
 		}
-		batch, ts = append(batch, t), append(ts, &t.task)
-		if len(batch) == startBatchLen {
+		if batch = append(batch, &t.task); len(batch) == startBatchLen {
 			flush(i + 1)
 		}
 	}

@@ -50,17 +50,7 @@ type regChunk struct {
 // addTask registers t unless the loop is closing, which is checked under
 // the lock that Close takes after marking the loop closing: either Close
 // sees t or t is refused.
-func (l *Loop) addTask(t *task) bool {
-	r := &l.reg
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if l.state.Load() >= stateClosing {
-		return false
-	}
-	r.added.Add(1)
-	r.place(t)
-	return true
-}
+func (l *Loop) addTask(t *task) bool { return l.addTasks([]*task{t}) }
 
 // addTasks is addTask for every task of ts under one lock: all of them
 // are registered, or, if the loop is closing, none. (Gather registers its
@@ -75,23 +65,18 @@ func (l *Loop) addTasks(ts []*task) bool {
 	}
 	r.added.Add(int64(len(ts)))
 	for _, t := range ts {
-		r.place(t)
+		if r.tail == nil || r.ti == regChunkLen {
+			if r.chunks >= r.sweepAt {
+				r.sweep()
+				r.sweepAt = max(2*r.chunks, 4)
+			}
+			r.grow()
+		}
+		t.slot = &r.tail.slots[r.ti]
+		t.slot.Store(t)
+		r.ti++
 	}
 	return true
-}
-
-// place gives t the next free slot. The caller holds r.mu.
-func (r *registry) place(t *task) {
-	if r.tail == nil || r.ti == regChunkLen {
-		if r.chunks >= r.sweepAt {
-			r.sweep()
-			r.sweepAt = max(2*r.chunks, 4)
-		}
-		r.grow()
-	}
-	t.slot = &r.tail.slots[r.ti]
-	t.slot.Store(t)
-	r.ti++
 }
 
 // removeTask records that t has finished (t.finish stored tsDone first) and

@@ -251,6 +251,28 @@ func TestPoolRunsInParallel(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// TestPoolStartsAWorkerForEachPostOfABurst posts two callbacks that wait
+// for each other while the main task keeps its own worker busy, so only
+// the two other workers can finish them. Only the post that makes the
+// queue non-empty starts workers: this checks that it starts both, however
+// the second post interleaves with the first worker's pop.
+func TestPoolStartsAWorkerForEachPostOfABurst(t *testing.T) {
+	l := loop.NewPool(loop.WithWorkers(3))
+	defer l.Close()
+	err, ok := runWithin(t, l, 30*time.Second, func(ctx context.Context) (int, error) {
+		for range 500 {
+			a, b := make(chan struct{}), make(chan struct{})
+			both := make(chan struct{})
+			_, _ = l.CallSoonThreadsafe(func() { close(a); <-b })
+			_, _ = l.CallSoonThreadsafe(func() { close(b); <-a; close(both) })
+			<-both // holding this task's worker: the others must run both
+		}
+		return 0, nil
+	})
+	require.True(t, ok, "a posted callback found no worker")
+	require.NoError(t, err)
+}
+
 func TestCallSoonIsFIFOAndCancellable(t *testing.T) {
 	l := loop.NewSingleThread()
 	defer l.Close()

@@ -147,6 +147,7 @@ func (p *pool) quiescent() bool {
 	}
 	ok := p.woken.Load() == 0 && p.in.n.Load() == 0 && p.l.jobs.Load() == 0
 	p.sem.Release(p.n)
+	p.kick() // a push meanwhile found no permit free, like any other release
 	return ok
 }
 
@@ -161,8 +162,9 @@ func (p *pool) release() {
 
 // start queues a new task's first step.
 func (p *pool) start(t *task) {
-	p.in.push(entry{t: t})
-	p.kick()
+	if _, first := p.in.push(entry{t: t}); first {
+		p.kick()
+	}
 }
 
 // startTasks queues ts, in order, under one lock.
@@ -195,12 +197,23 @@ func (p *pool) callSoon(fn func()) (uint64, error) {
 }
 
 func (p *pool) post(fn func()) uint64 {
-	id := p.in.push(entry{fn: fn})
-	p.kick()
+	id, first := p.in.push(entry{fn: fn})
+	if first {
+		p.kick()
+	}
 	return id
 }
 
 // kick starts workers while there is queued work and a free permit.
+//
+// A push needs to kick only when it makes the queue non-empty. The kick
+// made then starts workers until the permits or the queue run out, and
+// every permit given back later is followed by a kick (see worker, park,
+// yield, quiescent and run): so while the queue stays non-empty, no
+// permit is left free for a later push to take. Kicking on every push
+// cost a stream of CallSoonThreadsafe a locked TryAcquire on the
+// semaphore each time (measured: a sixth of the post's time, against the
+// worker's lock).
 func (p *pool) kick() {
 	for p.in.n.Load() > 0 && (!p.stopping.Load() || p.in.headUpTo(p.limit.Load())) && p.sem.TryAcquire(1) {
 		p.wg.Go(p.worker)
@@ -312,7 +325,7 @@ func (p *pool) yield(t *task) {
 	ch := p.wakeChan(t)
 	p.in.push(entry{t: t})
 	p.release()
-	p.kick()
+	p.kick() // for the permit given back, whether or not the push was first
 	<-ch
 }
 
@@ -347,8 +360,9 @@ func (p *pool) wake(t *task) {
 		}
 		return
 	}
-	p.in.push(entry{t: t})
-	p.kick()
+	if _, first := p.in.push(entry{t: t}); first {
+		p.kick()
+	}
 }
 
 func (p *pool) onLoopThread() bool { return true }

@@ -41,18 +41,20 @@ type inbox struct {
 // lines (128 bytes covers adjacent-line prefetching on amd64).
 type cacheLinePad [128]byte
 
-// push appends e, giving it an id, and returns the id.
-func (q *inbox) push(e entry) uint64 {
+// push appends e, giving it an id, and returns the id and whether the
+// queue was empty before.
+func (q *inbox) push(e entry) (id uint64, first bool) {
 	q.mu.Lock()
 	q.seq++
-	id := q.seq<<1 | 1
+	id = q.seq<<1 | 1
 	e.id = id
-	if q.items.n == 0 {
+	first = q.items.n == 0
+	if first {
 		q.n.Store(1)
 	}
 	q.items.push(e)
 	q.mu.Unlock()
-	return id
+	return id, first
 }
 
 // pushTimers appends an entry firing each of tms, in order, under a single

@@ -85,6 +85,36 @@ func TestRunUntilCompleteAcceptsAFuture(t *testing.T) {
 	})
 }
 
+// TestAnEndedRunsStopDoesNotStopTheNext ends a RunUntilComplete of a
+// future through its context, with the future still pending, and then
+// completes that future in the next run. The first run's stop callback
+// then runs in the second: it must not stop it. (On the pool it used to
+// freeze the second run's queue, and the run never returned.)
+func TestAnEndedRunsStopDoesNotStopTheNext(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		pending := future.NewPromise[int]()
+		ctx, cancel := context.WithCancel(bg)
+		defer cancel()
+		_, err := l.CallSoonThreadsafe(cancel) // runs once the first run starts
+		require.NoError(t, err)
+		_, err = loop.RunUntilComplete(ctx, l, pending.Future())
+		require.ErrorIs(t, err, context.Canceled)
+
+		err, ok := runWithin(t, l, 30*time.Second, func(ctx context.Context) (int, error) {
+			_ = pending.Resolve(1) // posts the first run's stop callback
+			for range 10 {
+				if err := loop.Sleep(ctx, 0); err != nil {
+					return 0, err
+				}
+			}
+			return 0, loop.Sleep(ctx, time.Millisecond)
+		})
+		require.True(t, ok, "the first run's stop callback stopped the second run")
+		require.NoError(t, err)
+		mustWork(t, l)
+	})
+}
+
 func TestNothingRunsOutsideRunUntilComplete(t *testing.T) {
 	eachEngine(t, func(t *testing.T, l *loop.Loop) {
 		var ran atomic.Bool

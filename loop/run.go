@@ -62,8 +62,14 @@ func RunUntilComplete[T any](ctx context.Context, l *Loop, a future.Awaitable[T]
 		return zero, fmt.Errorf("%w: RunUntilComplete: unsupported awaitable %T", future.ErrNil, a)
 	}
 	// As asyncio's run_until_complete, stop through a callback: the
-	// future's own done callbacks, posted right after it, still run.
-	stopFn := func() { l.eng.stop(stop) }
+	// future's own done callbacks, posted right after it, still run. A run
+	// that ended otherwise (ctx) has set stop, and its callback, if the
+	// future completes in a later run, must leave that run alone.
+	stopFn := func() {
+		if !stop.Load() {
+			l.eng.stop(stop)
+		}
+	}
 	if !f.OnDone(func() { l.eng.post(stopFn) }) {
 		stop.Store(true)
 	}

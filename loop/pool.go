@@ -81,6 +81,15 @@ func (p *pool) run(stop *atomic.Bool) error {
 	p.stopping.Store(true)
 	p.kick()
 	_ = p.sem.Acquire(context.Background(), p.n)
+	// A permit given back while that Acquire waited went to it, not to a
+	// worker (TryAcquire fails while anyone waits), so items up to the
+	// limit may still be queued: let workers take them, and wait again.
+	// Items queued now get ids past the limit, so this ends.
+	for p.in.headUpTo(p.limit.Load()) {
+		p.sem.Release(p.n)
+		p.kick()
+		_ = p.sem.Acquire(context.Background(), p.n)
+	}
 	p.stopping.Store(false)
 	p.limit.Store(math.MaxUint64)
 	return nil

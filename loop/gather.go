@@ -73,16 +73,16 @@ func Gather[T any](ctx context.Context, aws ...future.Awaitable[T]) *future.Futu
 	// flush registers the batch with the loop, under one lock, and
 	// publishes kids[:n] with it.
 	flush := func(n int) {
-		if len(batch) > 0 && (l.closedForUsers() || !l.addTasks(batch)) {
+		queued := batch
+		if len(batch) > 0 && !l.addTasks(batch) {
 			for _, t := range batch {
 				i := t.body.(*gatherTask[T]).i
 				g.kids[i].t = nil // never queued: nothing to cancel
 				refused = append(refused, i)
 			}
-			clear(batch)
-			batch = batch[:0]
+			queued = nil
 		}
-		g.publish(n, batch)
+		g.publish(n, queued)
 		clear(batch)
 		batch = batch[:0]
 	}

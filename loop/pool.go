@@ -79,16 +79,18 @@ func (p *pool) run(stop *atomic.Bool) error {
 	// later queue behind this Acquire until the next run.
 	p.limit.CompareAndSwap(math.MaxUint64, 0)
 	p.stopping.Store(true)
-	p.kick()
-	_ = p.sem.Acquire(context.Background(), p.n)
-	// A permit given back while that Acquire waited went to it, not to a
-	// worker (TryAcquire fails while anyone waits), so items up to the
-	// limit may still be queued: let workers take them, and wait again.
-	// Items queued now get ids past the limit, so this ends.
-	for p.in.headUpTo(p.limit.Load()) {
-		p.sem.Release(p.n)
+	for {
 		p.kick()
 		_ = p.sem.Acquire(context.Background(), p.n)
+		// A permit given back while the Acquire waited went to it, not
+		// to a worker (TryAcquire fails while anyone waits), so items up
+		// to the limit may still be queued: let workers take them, and
+		// wait again. Items queued now get ids past the limit, so this
+		// ends.
+		if !p.in.headUpTo(p.limit.Load()) {
+			break
+		}
+		p.sem.Release(p.n)
 	}
 	p.stopping.Store(false)
 	p.limit.Store(math.MaxUint64)
@@ -170,11 +172,7 @@ func (p *pool) release() {
 }
 
 // start queues a new task's first step.
-func (p *pool) start(t *task) {
-	if _, first := p.in.push(entry{t: t}); first {
-		p.kick()
-	}
-}
+func (p *pool) start(t *task) { p.enqueue(entry{t: t}) }
 
 // startTasks queues ts, in order, under one lock.
 func (p *pool) startTasks(ts []*task) {
@@ -205,8 +203,12 @@ func (p *pool) callSoon(fn func()) (uint64, error) {
 	return p.post(fn), nil
 }
 
-func (p *pool) post(fn func()) uint64 {
-	id, first := p.in.push(entry{fn: fn})
+func (p *pool) post(fn func()) uint64 { return p.enqueue(entry{fn: fn}) }
+
+// enqueue pushes e and, if that made the queue non-empty, kicks (see kick),
+// returning e's id.
+func (p *pool) enqueue(e entry) uint64 {
+	id, first := p.in.push(e)
 	if first {
 		p.kick()
 	}
@@ -369,9 +371,7 @@ func (p *pool) wake(t *task) {
 		}
 		return
 	}
-	if _, first := p.in.push(entry{t: t}); first {
-		p.kick()
-	}
+	p.enqueue(entry{t: t})
 }
 
 func (p *pool) onLoopThread() bool { return true }

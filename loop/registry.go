@@ -60,7 +60,7 @@ func (l *Loop) addTasks(ts []*task) bool {
 	r := &l.reg
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if l.state.Load() >= stateClosing {
+	if l.closedForUsers() {
 		return false
 	}
 	r.added.Add(int64(len(ts)))

@@ -447,8 +447,12 @@ func (t *task) stepEnds() {
 	}
 }
 
-// debugExt returns t.ext, making it if need be.
+// debugExt returns t.ext, making it if need be: under the lock only the
+// first time, since ext, once made, stays.
 func (t *task) debugExt() *taskExt {
+	if x := t.ext.Load(); x != nil {
+		return x
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.extLocked()

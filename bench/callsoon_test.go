@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -226,4 +227,78 @@ func benchPostToMutexSlice(b *testing.B, posters int) {
 	<-consumerDone
 	b.StopTimer()
 	sink += ran
+}
+
+// BenchmarkCallSoonThreadsafeReply measures a round trip into a running loop
+// from another goroutine: one op posts a callback with CallSoonThreadsafe
+// and waits on a channel for the reply the callback sends. It is the
+// latency side of BenchmarkCallSoonThreadsafe, which measures a stream: here
+// the loop has nothing else to do, so each post finds it asleep and must
+// wake it. The floor, chanOfFuncs, is a consumer goroutine that receives
+// functions from an unbuffered channel and calls them. chanOfFuncsLocked is
+// the same consumer locked to its OS thread with runtime.LockOSThread, as
+// the single-thread loop's goroutine is: it shows that most of that
+// engine's round trip is the Go runtime handing a processor to a locked
+// thread and back. (For information: the issue sets no target.)
+func BenchmarkCallSoonThreadsafeReply(b *testing.B) {
+	for _, e := range engines {
+		b.Run("Loop/"+e.name, func(b *testing.B) {
+			b.ReportAllocs()
+			l := e.newLoop()
+			defer func() {
+				if err := l.Close(); err != nil {
+					b.Error(err)
+				}
+			}()
+			stop := future.NewPromise[int]()
+			ran := make(chan error, 1)
+			go func() {
+				_, err := loop.RunUntilComplete(context.Background(), l, stop.Future())
+				ran <- err
+			}()
+			reply := make(chan struct{})
+			fn := func() { reply <- struct{}{} }
+			for b.Loop() {
+				if _, err := l.CallSoonThreadsafe(fn); err != nil {
+					b.Fatal(err)
+				}
+				<-reply
+			}
+			// Resolved from outside the loop: the run's stop callback is
+			// posted as any other wakeup of the loop is.
+			_ = stop.Resolve(0)
+			if err := <-ran; err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+	for _, locked := range []bool{false, true} {
+		name := "chanOfFuncs"
+		if locked {
+			name = "chanOfFuncsLocked"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			queue := make(chan func())
+			consumerDone := make(chan struct{})
+			go func() {
+				defer close(consumerDone)
+				if locked {
+					runtime.LockOSThread()
+					defer runtime.UnlockOSThread()
+				}
+				for f := range queue {
+					f()
+				}
+			}()
+			reply := make(chan struct{})
+			fn := func() { reply <- struct{}{} }
+			for b.Loop() {
+				queue <- fn
+				<-reply
+			}
+			close(queue)
+			<-consumerDone
+		})
+	}
 }

@@ -14,6 +14,7 @@ Usage: python3 asyncio_bench.py [-benchtime 0.2] [-run REGEXP]
 
 import argparse
 import asyncio
+import queue
 import re
 import sys
 import threading
@@ -150,6 +151,25 @@ async def call_soon_threadsafe(n):
     return elapsed
 
 
+async def call_soon_threadsafe_reply(n):
+    """Workload 8d: another thread posts a callback with
+    call_soon_threadsafe and waits for the reply it sends, n times."""
+    loop = asyncio.get_running_loop()
+    reply = queue.SimpleQueue()
+
+    def fn():
+        reply.put(None)
+
+    def ping():
+        for _ in range(n):
+            loop.call_soon_threadsafe(fn)
+            reply.get()
+
+    start = time.perf_counter_ns()
+    await loop.run_in_executor(None, ping)
+    return time.perf_counter_ns() - start
+
+
 async def timers_round():
     """Workload 7: TIMER_COUNT callbacks due evenly over TIMER_SPREAD; returns
     the round's length and each timer's lateness in seconds."""
@@ -232,6 +252,7 @@ def main():
         ("awaitCoroutine", await_coroutine),
         ("callSoon", call_soon),
         ("callSoonThreadsafe", call_soon_threadsafe),
+        ("callSoonThreadsafeReply", call_soon_threadsafe_reply),
     ]
     print(f"python: {sys.version.split()[0]}", flush=True)
     for name, fn in plain:

@@ -42,6 +42,8 @@ var workloads = []workload{
 		regexp.MustCompile(`/mutexSlice$`), regexp.MustCompile(`^Loop/`), []string{"ns/op"}},
 	{"8c", "call-soon from 4 goroutines at once", regexp.MustCompile(`^BenchmarkCallSoonThreadsafeContended/`),
 		regexp.MustCompile(`/mutexSlice$`), regexp.MustCompile(`^Loop/`), []string{"ns/op"}},
+	{"8d", "call-soon from another goroutine, wait for the reply", regexp.MustCompile(`^Benchmark(CallSoonThreadsafeReply/|Python/callSoonThreadsafeReply$)`),
+		regexp.MustCompile(`/chanOfFuncs$`), regexp.MustCompile(`^Loop/`), []string{"ns/op"}},
 	{"9", "tasks at 10,000", regexp.MustCompile(`^BenchmarkTaskScaling/.*N=10000$`),
 		regexp.MustCompile(`/goroutines/`), regexp.MustCompile(`^Loop/`), []string{"ns/task"}},
 	{"9", "tasks at 1,000,000", regexp.MustCompile(`^BenchmarkTaskScaling/.*N=1000000$`),

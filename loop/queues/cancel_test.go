@@ -285,3 +285,48 @@ func TestCancellingAGetterInTheMiddleKeepsTheOthersInOrder(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
+
+// TestItemsGivenBackByCancelledGettersKeepPutOrder: three getters are each
+// handed an item straight from a Put, a fourth item goes into the store, and
+// then the getters are cancelled, in every order. Each item handed out goes
+// back where its put order places it, also relative to the others given
+// back: the queue then holds all four in its own order.
+func TestItemsGivenBackByCancelledGettersKeepPutOrder(t *testing.T) {
+	cancelOrders := [][]int{{0, 1, 2}, {2, 1, 0}, {1, 0, 2}, {0, 2, 1}, {1, 2, 0}, {2, 0, 1}}
+	want := map[string][]item{
+		"FIFO":     {{1, 0}, {1, 1}, {1, 2}, {1, 3}},
+		"LIFO":     {{1, 3}, {1, 2}, {1, 1}, {1, 0}},
+		"priority": {{1, 0}, {1, 1}, {1, 2}, {1, 3}},
+	}
+	for _, o := range orders {
+		t.Run(o.name, func(t *testing.T) {
+			eachEngine(t, func(t *testing.T, l *loop.Loop) {
+				for _, order := range cancelOrders {
+					got, err := run(t, l, func(ctx context.Context) ([]item, error) {
+						q := o.new(0)
+						var getters []*future.Future[item]
+						for i := range 3 {
+							getters = append(getters, loop.CreateTask(l, q.Get))
+							if err := until(ctx, nGetters(q, i+1)); err != nil {
+								return nil, err
+							}
+						}
+						for pos := range 4 { // the first three are handed out
+							require.NoError(t, q.PutNowait(item{1, pos}))
+						}
+						for _, i := range order {
+							assert.True(t, getters[i].Cancel(errStop))
+						}
+						for _, g := range getters {
+							_, err := future.Await(ctx, g)
+							assert.ErrorIs(t, err, errStop)
+						}
+						return drain(q), nil
+					})
+					require.NoError(t, err)
+					assert.Equal(t, want[o.name], got, "getters cancelled in the order %v", order)
+				}
+			})
+		})
+	}
+}

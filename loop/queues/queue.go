@@ -308,7 +308,7 @@ func (q *Queue[T]) insert(v T) {
 		w.wake(granted)
 		return
 	}
-	q.items.push(v, q.seq)
+	q.store().push(v, q.seq)
 }
 
 // take removes the next item from a non-empty store and gives the room to
@@ -334,7 +334,7 @@ func (q *Queue[T]) giveBack(v T, seq uint64) {
 		q.done(1)
 		return
 	}
-	q.items.restore(v, seq)
+	q.store().restore(v, seq)
 }
 
 // grantPutters reserves the free room for the oldest waiting putters. Call

@@ -106,6 +106,38 @@ func TestTheZeroValueIsAnUnboundedFIFOQueue(t *testing.T) {
 	assert.Equal(t, []string{"b", "c"}, drain(&q))
 }
 
+// TestTheZeroValueTakesAPutFirst: a zero Queue's first call may be a Put
+// (asking nothing else first), and an item handed straight to a waiting
+// getter that is then cancelled goes back into it.
+func TestTheZeroValueTakesAPutFirst(t *testing.T) {
+	var q queues.Queue[string]
+	require.NoError(t, q.PutNowait("a"))
+	v, err := q.GetNowait()
+	require.NoError(t, err)
+	assert.Equal(t, "a", v)
+
+	var q2 queues.Queue[string]
+	require.NoError(t, q2.Put(bg, "b"))
+	assert.Equal(t, []string{"b"}, drain(&q2))
+
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		var q queues.Queue[string]
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			g := loop.CreateTask(l, q.Get)
+			if err := until(ctx, nGetters(&q, 1)); err != nil {
+				return 0, err
+			}
+			require.NoError(t, q.PutNowait("c")) // handed to g
+			g.Cancel(nil)
+			_, err := future.Await(ctx, g)
+			assert.ErrorIs(t, err, future.ErrCancelled)
+			return 0, nil
+		})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"c"}, drain(&q))
+	})
+}
+
 func TestNowaitCallsReportFullAndEmpty(t *testing.T) {
 	eachEngine(t, func(t *testing.T, l *loop.Loop) {
 		_, err := run(t, l, func(ctx context.Context) (int, error) {

@@ -48,19 +48,23 @@ func NewBarrier(parties int) *Barrier {
 // If the barrier is broken, or breaks while Wait waits (Abort, or Reset), it
 // returns ErrBrokenBarrier. If ctx ends or the task is cancelled first, it
 // returns context.Cause(ctx) or an error matching future.ErrCancelled and
-// leaves the round as if it had never arrived, as asyncio does: the barrier
-// is not broken, and arrival indices are counted without it. A cancellation
-// that comes together with the release still returns the cancellation
-// error. On failure the index is 0.
+// leaves the round as if it had never arrived: the barrier is not broken,
+// as in asyncio, and the round and its arrival indices are counted without
+// it from the moment of the cancellation, even if the next party arrives
+// before the cancelled task runs again (asyncio still counts it then). A
+// cancellation that comes together with the release still returns the
+// cancellation error. On failure the index is 0.
 func (b *Barrier) Wait(ctx context.Context) (int, error) {
 	b.mu.Lock()
 	if b.broken {
 		b.mu.Unlock()
 		return 0, ErrBrokenBarrier
 	}
-	if b.q.n+1 == b.parties {
+	if b.q.n+1 == b.parties && !b.q.dropGivenUp() {
 		// The last party: release the round, numbering it in arrival
-		// order, and start the next.
+		// order, and start the next. (A waiter that has given up is not
+		// a party; dropGivenUp, which costs a pass over the round, runs
+		// only when this arrival would complete it.)
 		ws := b.q.popAll()
 		for i, w := range ws {
 			w.index = i

@@ -173,3 +173,42 @@ func TestBarrierFromPlainGoroutines(t *testing.T) {
 	assert.ErrorIs(t, <-done, context.Canceled)
 	assert.Zero(t, b.NWaiting())
 }
+
+// TestBarrierDoesNotCountAWaiterCancelledBeforeItRuns: of a round of
+// three, A and B wait, A's task is cancelled, and C arrives before A's
+// task has run again. C is the second live party, not the third: its Wait
+// must not release the round. (C's context has ended already, so that a
+// Wait that does not complete the round returns at once.) B and two more
+// then make a round with indices 0, 1 and 2, B's being 0.
+func TestBarrierDoesNotCountAWaiterCancelledBeforeItRuns(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		b := locks.NewBarrier(3)
+		_, err := run(l, func(ctx context.Context) (struct{}, error) {
+			fs := waitTasks(l, b, 2)
+			if err := yieldUntil(ctx, func() bool { return b.NWaiting() == 2 }); err != nil {
+				return struct{}{}, err
+			}
+			assert.True(t, fs[0].Cancel(nil))
+			ended, cancel := context.WithCancel(ctx)
+			cancel()
+			if _, err := b.Wait(ended); !assert.ErrorIs(t, err, context.Canceled,
+				"C released a round of three with B alone") {
+				b.Abort() // so that the waits below end
+			}
+			_, err := future.Await(ctx, fs[0])
+			assert.ErrorIs(t, err, future.ErrCancelled)
+
+			var indices []int
+			for _, f := range append(fs[1:], waitTasks(l, b, 2)...) {
+				i, err := future.Await(ctx, f)
+				assert.NoError(t, err)
+				indices = append(indices, i)
+			}
+			assert.Equal(t, 0, indices[0], "B arrived first")
+			assert.ElementsMatch(t, []int{0, 1, 2}, indices)
+			assert.Equal(t, 0, b.NWaiting())
+			return struct{}{}, nil
+		})
+		require.NoError(t, err)
+	})
+}

@@ -3,6 +3,7 @@ package locks
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/goasyncio/asyncio/future"
@@ -65,9 +66,15 @@ func (c *Condition) Locked() bool { return c.lock.Locked() }
 // Release stays right: that wait ignores ctx and further cancellations (it
 // returns the first error). The one exception is a loop that is closing,
 // where no task can wait any more: then Wait returns an error matching
-// future.ErrClosed without the lock. A notification that arrived just as
+// future.ErrClosed (and the wait's own error, if it had one) without the
+// lock. A nil ctx returns an error matching future.ErrNil, with the lock
+// still held. A notification that arrived just as
 // the wait failed is passed on to the next waiter, so none is lost.
 func (c *Condition) Wait(ctx context.Context) error {
+	if ctx == nil {
+		// Refused before the lock is released: reacquire could not run.
+		return fmt.Errorf("%w: Condition.Wait: nil context", future.ErrNil)
+	}
 	if !c.lock.Locked() {
 		return ErrNotLocked
 	}
@@ -92,9 +99,12 @@ func (c *Condition) Wait(ctx context.Context) error {
 			c.mu.Unlock()
 		}
 	}
-	rerr := c.reacquire(ctx)
-	if err == nil {
+	switch rerr := c.reacquire(ctx); {
+	case err == nil:
 		err = rerr
+	case errors.Is(rerr, future.ErrClosed):
+		// Returning without the lock: say so, beside the wait's error.
+		err = errors.Join(err, rerr)
 	}
 	if err != nil && notified {
 		// We were notified but report a failure: wake someone else in our

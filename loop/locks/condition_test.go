@@ -339,3 +339,57 @@ func TestConditionWaitDoesNotHoldUpClose(t *testing.T) {
 		})
 	}
 }
+
+// TestConditionWaitRefusesANilContextKeepingTheLock: a nil context is bad
+// input, refused before the lock is released, so the caller still holds it.
+func TestConditionWaitRefusesANilContextKeepingTheLock(t *testing.T) {
+	c := locks.NewCondition(nil)
+	require.NoError(t, c.Acquire(context.Background()))
+	var err error
+	require.NotPanics(t, func() {
+		//lint:ignore SA1012 a nil context is the bad input under test
+		err = c.Wait(nil)
+	})
+	assert.ErrorIs(t, err, future.ErrNil)
+	assert.True(t, c.Locked(), "the caller still holds the lock")
+	require.NoError(t, c.Release())
+}
+
+// TestConditionWaitSaysItHasNoLockWhenTheLoopCloses: a waiter is cancelled
+// while another task holds the lock, so it waits to take the lock back;
+// then the loop closes. Wait returns without the lock, and its error must
+// say so (match future.ErrClosed) beside the cancellation.
+func TestConditionWaitSaysItHasNoLockWhenTheLoopCloses(t *testing.T) {
+	for _, e := range engines {
+		t.Run(e.Name, func(t *testing.T) {
+			l := e.New()
+			c := locks.NewCondition(nil)
+			errStop := errors.New("stop")
+			var waitErr error
+			var waiter *future.Future[struct{}]
+			_, err := run(l, func(ctx context.Context) (int, error) {
+				waiter = task(l, func(ctx context.Context) error {
+					if err := c.Acquire(ctx); err != nil {
+						return err
+					}
+					waitErr = c.Wait(ctx)
+					return waitErr
+				})
+				if err := yieldUntil(ctx, func() bool { return locks.ConditionWaiters(c) == 1 }); err != nil {
+					return 0, err
+				}
+				if err := c.Acquire(ctx); err != nil { // held until the loop closes
+					return 0, err
+				}
+				assert.True(t, waiter.Cancel(errStop))
+				// The waiter leaves the condition's queue for the lock's.
+				return 0, yieldUntil(ctx, func() bool { return locks.LockWaiters(locks.ConditionLock(c)) == 1 })
+			})
+			require.NoError(t, err)
+			require.NoError(t, l.Close())
+			require.True(t, waiter.IsDone())
+			assert.ErrorIs(t, waitErr, future.ErrClosed, "Wait returned without the lock")
+			assert.ErrorIs(t, waitErr, errStop, "and keeps the cancellation's cause")
+		})
+	}
+}

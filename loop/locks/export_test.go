@@ -41,3 +41,6 @@ func LockFirstWaiter(l *Lock) any {
 	defer l.mu.Unlock()
 	return l.q.head
 }
+
+// ConditionLock returns the lock underneath c.
+func ConditionLock(c *Condition) *Lock { return c.lock }

@@ -61,8 +61,11 @@ func (s *Semaphore) Release() { _ = s.s.release(false) }
 func (s *Semaphore) Locked() bool { return s.s.locked() }
 
 // BoundedSemaphore is a Semaphore that refuses to be released more times
-// than it was acquired (asyncio.BoundedSemaphore): a Release while all its
-// initial permits are free returns ErrOverRelease and changes nothing.
+// than it was acquired (asyncio.BoundedSemaphore): a Release while none of
+// its permits is held returns ErrOverRelease and changes nothing. A permit
+// that a Release has handed to a waiting task that has not resumed yet
+// does not count as held: the task may have been cancelled meanwhile, and
+// then it gives the permit back. So free permits never exceed the bound.
 //
 // Make one with NewBoundedSemaphore; the zero value is a bounded semaphore
 // with no permits, which can never be acquired. It must not be copied after
@@ -99,10 +102,14 @@ func (s *BoundedSemaphore) Locked() bool { return s.s.locked() }
 
 // sem is the machinery of Semaphore and BoundedSemaphore.
 type sem struct {
-	mu    sync.Mutex // protects value and q
+	mu    sync.Mutex // protects value, handed and q
 	value int        // free permits; zero whenever q is not empty
-	q     waitq      // waiters, FIFO
-	bound int        // a BoundedSemaphore's initial permits; read-only
+	// handed counts permits granted to waiters that have not resumed
+	// yet. They are not free, but not surely held either: a waiter
+	// cancelled meanwhile passes its permit on when it resumes.
+	handed int
+	q      waitq // waiters, FIFO
+	bound  int   // a BoundedSemaphore's initial permits; read-only
 }
 
 func (s *sem) acquire(ctx context.Context) error {
@@ -120,12 +127,16 @@ func (s *sem) acquire(ctx context.Context) error {
 
 	err := w.wait(ctx)
 	if err == nil {
-		return nil // Release handed us its permit
+		s.mu.Lock()
+		s.handed-- // Release handed us its permit
+		s.mu.Unlock()
+		return nil
 	}
 	if w.withdraw() {
 		// A permit arrived as we gave up: pass it on, unchecked, since it
 		// was never returned to the count.
 		s.mu.Lock()
+		s.handed--
 		s.passLocked()
 	} else {
 		s.mu.Lock()
@@ -145,12 +156,13 @@ func (s *sem) tryAcquire() bool {
 	return false
 }
 
-// release gives a permit back. With bounded set, it first checks that not
-// every permit is free; the check and the hand-over are one critical
+// release gives a permit back. With bounded set, it first checks that some
+// permit is held: not free, nor on its way to a waiter, which may have been
+// cancelled and give it back. The check and the hand-over are one critical
 // section, so two racing releases cannot both pass it.
 func (s *sem) release(bounded bool) error {
 	s.mu.Lock()
-	if bounded && s.value >= s.bound {
+	if bounded && s.value+s.handed >= s.bound {
 		s.mu.Unlock()
 		return ErrOverRelease
 	}
@@ -169,6 +181,7 @@ func (s *sem) passLocked() {
 			s.mu.Unlock()
 			return
 		}
+		s.handed++
 		s.mu.Unlock()
 		// Grant outside mu: it wakes the waiter's task. A waiter that has
 		// just given up refuses it: try the next.
@@ -176,6 +189,7 @@ func (s *sem) passLocked() {
 			return
 		}
 		s.mu.Lock()
+		s.handed--
 	}
 }
 

@@ -214,3 +214,42 @@ func TestConstructorsPanicOnBadInput(t *testing.T) {
 	assert.PanicsWithValue(t, "locks: NewBoundedSemaphore: negative number of permits -2", func() { locks.NewBoundedSemaphore(-2) })
 	assert.PanicsWithValue(t, "locks: NewBarrier: parties must be at least 1, not 0", func() { locks.NewBarrier(0) })
 }
+
+// TestBoundedSemaphoreRefusesAReleaseWhileItsPermitIsOnItsWay: a Release
+// hands the only permit to a waiting task, the task is cancelled before it
+// resumes, and a second Release comes in between. Only one Acquire
+// succeeded, so the second Release is one too many; and once the task has
+// given the permit back, no more than the bound is free.
+func TestBoundedSemaphoreRefusesAReleaseWhileItsPermitIsOnItsWay(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		s := locks.NewBoundedSemaphore(1)
+		_, err := run(l, func(ctx context.Context) (struct{}, error) {
+			require.True(t, s.TryAcquire())
+			w := task(l, func(ctx context.Context) error { return s.Acquire(ctx) })
+			if err := yieldUntil(ctx, func() bool { return locks.BoundedSemaphoreWaiters(s) == 1 }); err != nil {
+				return struct{}{}, err
+			}
+			require.NoError(t, s.Release()) // hands the permit to w
+			w.Cancel(nil)                   // w gives it back when it resumes
+			err2 := s.Release()
+			_, werr := future.Await(ctx, w)
+			free := 0
+			for s.TryAcquire() {
+				free++
+			}
+			if werr == nil {
+				// On the pool, w can resume in parallel and take the
+				// permit before the cancellation reaches it: then the
+				// second Release gave back w's permit, unless it came
+				// while the permit was still on its way.
+				assert.Equal(t, map[bool]int{true: 1, false: 0}[err2 == nil], free)
+				return struct{}{}, nil
+			}
+			assert.ErrorIs(t, werr, future.ErrCancelled)
+			assert.ErrorIs(t, err2, locks.ErrOverRelease)
+			assert.Equal(t, 1, free, "free permits after the task gave its permit back")
+			return struct{}{}, nil
+		})
+		require.NoError(t, err)
+	})
+}

@@ -108,6 +108,22 @@ func (q *waitq) remove(w *waiter) bool {
 	return true
 }
 
+// dropGivenUp takes off q the waiters that have given up but not yet left
+// (a cancelled task's promise is cancelled at once, and the task leaves the
+// queue only when it next runs), and reports whether there were any.
+func (q *waitq) dropGivenUp() bool {
+	dropped := false
+	for w := q.head; w != nil; {
+		next := w.next
+		if w.p.Future().IsDone() { // a queued waiter is never granted
+			q.remove(w)
+			dropped = true
+		}
+		w = next
+	}
+	return dropped
+}
+
 // popAll empties q and returns its waiters in FIFO order.
 func (q *waitq) popAll() []*waiter {
 	if q.n == 0 {

@@ -83,10 +83,16 @@ func (c *Condition) Wait(ctx context.Context) error {
 	c.q.push(w)
 	c.mu.Unlock()
 	if err := c.lock.Release(); err != nil {
-		c.mu.Lock()
-		c.q.remove(w)
-		c.mu.Unlock()
-		return err // released by someone else since the check
+		// Released by someone else since the check. A Notify may have
+		// picked w meanwhile: pass that notification on.
+		if w.withdraw() {
+			c.notify(1)
+		} else {
+			c.mu.Lock()
+			c.q.remove(w)
+			c.mu.Unlock()
+		}
+		return err
 	}
 
 	err := w.wait(ctx)

@@ -3,9 +3,10 @@ package locks
 import "errors"
 
 // Sentinel errors. Every error this package returns for misuse or a broken
-// barrier is one of them, so callers test with errors.Is. Waits that end
-// because their context ended or their task was cancelled return that
-// error instead (context.Cause(ctx), or an error matching
+// barrier is one of them, so callers test with errors.Is, except for a nil
+// context, which matches future.ErrNil as everywhere in this module. Waits
+// that end because their context ended or their task was cancelled return
+// that error instead (context.Cause(ctx), or an error matching
 // future.ErrCancelled).
 var (
 	// ErrNotLocked reports a Release of a Lock (or Condition) that is not

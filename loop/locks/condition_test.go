@@ -3,6 +3,7 @@ package locks_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -306,37 +307,54 @@ func TestConditionWaitRetriesTheLockAfterASecondCancellation(t *testing.T) {
 func TestConditionWaitDoesNotHoldUpClose(t *testing.T) {
 	// A task keeps the lock and never releases it; another waits on the
 	// condition. Close cancels both: the waiter cannot re-take the lock, and
-	// must give up rather than keep the loop from closing.
-	for _, e := range engines {
-		t.Run(e.Name, func(t *testing.T) {
-			l := e.New()
-			c := locks.NewCondition(nil)
-			var waiter *future.Future[struct{}]
-			_, err := run(l, func(ctx context.Context) (int, error) {
-				waiter = task(l, func(ctx context.Context) error {
-					if err := c.Acquire(ctx); err != nil {
-						return err
+	// must give up rather than keep the loop from closing. Its error says
+	// that it returns without the lock (it matches future.ErrClosed), also
+	// when its wait had already failed on a cancellation of its own before
+	// the close ("cancelled first"), whose cause it keeps.
+	errStop := errors.New("stop")
+	for _, cancelledFirst := range []bool{false, true} {
+		for _, e := range engines {
+			t.Run(fmt.Sprintf("%s/cancelled first=%v", e.Name, cancelledFirst), func(t *testing.T) {
+				l := e.New()
+				c := locks.NewCondition(nil)
+				var waiter *future.Future[struct{}]
+				_, err := run(l, func(ctx context.Context) (int, error) {
+					waiter = task(l, func(ctx context.Context) error {
+						if err := c.Acquire(ctx); err != nil {
+							return err
+						}
+						return c.WaitFor(ctx, func() bool { return false })
+					})
+					if err := yieldUntil(ctx, func() bool { return locks.ConditionWaiters(c) == 1 }); err != nil {
+						return 0, err
 					}
-					return c.WaitFor(ctx, func() bool { return false })
+					task(l, func(ctx context.Context) error {
+						if err := c.Acquire(ctx); err != nil {
+							return err
+						}
+						_, err := future.Await(ctx, future.NewPromise[int]().Future())
+						return err // leaves the lock locked
+					})
+					if err := yieldUntil(ctx, func() bool { return c.Locked() }); err != nil {
+						return 0, err
+					}
+					if !cancelledFirst {
+						return 0, nil
+					}
+					assert.True(t, waiter.Cancel(errStop))
+					// The waiter leaves the condition's queue for the lock's.
+					return 0, yieldUntil(ctx, func() bool { return locks.LockWaiters(locks.ConditionLock(c)) == 1 })
 				})
-				if err := yieldUntil(ctx, func() bool { return locks.ConditionWaiters(c) == 1 }); err != nil {
-					return 0, err
+				require.NoError(t, err)
+				require.NoError(t, l.Close())
+				_, err = waiter.Result()
+				assert.ErrorIs(t, err, future.ErrClosed)
+				if cancelledFirst {
+					assert.ErrorIs(t, err, errStop)
 				}
-				task(l, func(ctx context.Context) error {
-					if err := c.Acquire(ctx); err != nil {
-						return err
-					}
-					_, err := future.Await(ctx, future.NewPromise[int]().Future())
-					return err // leaves the lock locked
-				})
-				return 0, yieldUntil(ctx, func() bool { return c.Locked() })
+				assert.True(t, c.Locked(), "still held by the other task")
 			})
-			require.NoError(t, err)
-			require.NoError(t, l.Close())
-			_, err = waiter.Result()
-			assert.ErrorIs(t, err, future.ErrClosed)
-			assert.True(t, c.Locked(), "still held by the other task")
-		})
+		}
 	}
 }
 
@@ -353,43 +371,4 @@ func TestConditionWaitRefusesANilContextKeepingTheLock(t *testing.T) {
 	assert.ErrorIs(t, err, future.ErrNil)
 	assert.True(t, c.Locked(), "the caller still holds the lock")
 	require.NoError(t, c.Release())
-}
-
-// TestConditionWaitSaysItHasNoLockWhenTheLoopCloses: a waiter is cancelled
-// while another task holds the lock, so it waits to take the lock back;
-// then the loop closes. Wait returns without the lock, and its error must
-// say so (match future.ErrClosed) beside the cancellation.
-func TestConditionWaitSaysItHasNoLockWhenTheLoopCloses(t *testing.T) {
-	for _, e := range engines {
-		t.Run(e.Name, func(t *testing.T) {
-			l := e.New()
-			c := locks.NewCondition(nil)
-			errStop := errors.New("stop")
-			var waitErr error
-			var waiter *future.Future[struct{}]
-			_, err := run(l, func(ctx context.Context) (int, error) {
-				waiter = task(l, func(ctx context.Context) error {
-					if err := c.Acquire(ctx); err != nil {
-						return err
-					}
-					waitErr = c.Wait(ctx)
-					return waitErr
-				})
-				if err := yieldUntil(ctx, func() bool { return locks.ConditionWaiters(c) == 1 }); err != nil {
-					return 0, err
-				}
-				if err := c.Acquire(ctx); err != nil { // held until the loop closes
-					return 0, err
-				}
-				assert.True(t, waiter.Cancel(errStop))
-				// The waiter leaves the condition's queue for the lock's.
-				return 0, yieldUntil(ctx, func() bool { return locks.LockWaiters(locks.ConditionLock(c)) == 1 })
-			})
-			require.NoError(t, err)
-			require.NoError(t, l.Close())
-			require.True(t, waiter.IsDone())
-			assert.ErrorIs(t, waitErr, future.ErrClosed, "Wait returned without the lock")
-			assert.ErrorIs(t, waitErr, errStop, "and keeps the cancellation's cause")
-		})
-	}
 }

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"sync"
 	"testing"
@@ -245,30 +246,33 @@ func BenchmarkCallSoonThreadsafeReply(b *testing.B) {
 		b.Run("Loop/"+e.name, func(b *testing.B) {
 			b.ReportAllocs()
 			l := e.newLoop()
+			stop := future.NewPromise[int]()
+			var runErr error
+			runDone := make(chan struct{})
+			go func() {
+				defer close(runDone)
+				_, runErr = loop.RunUntilComplete(context.Background(), l, stop.Future())
+			}()
+			// Also on b.Fatal: end the run (resolved from outside the loop,
+			// its stop callback is posted as any wakeup is), then close.
 			defer func() {
-				if err := l.Close(); err != nil {
+				_ = stop.Resolve(0)
+				<-runDone
+				if err := errors.Join(runErr, l.Close()); err != nil {
 					b.Error(err)
 				}
 			}()
-			stop := future.NewPromise[int]()
-			ran := make(chan error, 1)
-			go func() {
-				_, err := loop.RunUntilComplete(context.Background(), l, stop.Future())
-				ran <- err
-			}()
-			reply := make(chan struct{})
+			reply := make(chan struct{}, 1)
 			fn := func() { reply <- struct{}{} }
 			for b.Loop() {
 				if _, err := l.CallSoonThreadsafe(fn); err != nil {
 					b.Fatal(err)
 				}
-				<-reply
-			}
-			// Resolved from outside the loop: the run's stop callback is
-			// posted as any other wakeup of the loop is.
-			_ = stop.Resolve(0)
-			if err := <-ran; err != nil {
-				b.Fatal(err)
+				select {
+				case <-reply:
+				case <-runDone:
+					b.Fatalf("the run ended early: %v", runErr)
+				}
 			}
 		})
 	}

@@ -51,7 +51,8 @@ func NewBarrier(parties int) *Barrier {
 // leaves the round as if it had never arrived: the barrier is not broken,
 // as in asyncio, and the round and its arrival indices are counted without
 // it from the moment of the cancellation, even if the next party arrives
-// before the cancelled task runs again (asyncio still counts it then). A
+// before the cancelled task runs again (asyncio still counts it then).
+// NWaiting, like asyncio's n_waiting, counts it until its task runs. A
 // cancellation that comes together with the release still returns the
 // cancellation error. On failure the index is 0.
 func (b *Barrier) Wait(ctx context.Context) (int, error) {

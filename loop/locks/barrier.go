@@ -81,11 +81,7 @@ func (b *Barrier) Wait(ctx context.Context) (int, error) {
 	b.mu.Unlock()
 
 	if err := w.wait(ctx); err != nil {
-		if !w.withdraw() {
-			b.mu.Lock()
-			b.q.remove(w)
-			b.mu.Unlock()
-		}
+		w.leave(&b.mu, &b.q) // a grant that came anyway keeps its error
 		return 0, err
 	}
 	return w.index, nil

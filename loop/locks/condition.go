@@ -85,12 +85,8 @@ func (c *Condition) Wait(ctx context.Context) error {
 	if err := c.lock.Release(); err != nil {
 		// Released by someone else since the check. A Notify may have
 		// picked w meanwhile: pass that notification on.
-		if w.withdraw() {
+		if w.leave(&c.mu, &c.q) {
 			c.notify(1)
-		} else {
-			c.mu.Lock()
-			c.q.remove(w)
-			c.mu.Unlock()
 		}
 		return err
 	}
@@ -98,12 +94,7 @@ func (c *Condition) Wait(ctx context.Context) error {
 	err := w.wait(ctx)
 	notified := err == nil
 	if err != nil {
-		notified = w.withdraw()
-		if !notified {
-			c.mu.Lock()
-			c.q.remove(w)
-			c.mu.Unlock()
-		}
+		notified = w.leave(&c.mu, &c.q)
 	}
 	switch rerr := c.reacquire(ctx); {
 	case err == nil:

@@ -90,11 +90,7 @@ func (e *Event) Wait(ctx context.Context) error {
 	if err == nil {
 		return nil
 	}
-	if !w.withdraw() {
-		e.mu.Lock()
-		e.q.remove(w)
-		e.mu.Unlock()
-	}
+	w.leave(&e.mu, &e.q) // a grant is a Set, which needs no passing on
 	return err
 }
 

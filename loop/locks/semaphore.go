@@ -132,16 +132,12 @@ func (s *sem) acquire(ctx context.Context) error {
 		s.mu.Unlock()
 		return nil
 	}
-	if w.withdraw() {
+	if w.leave(&s.mu, &s.q) {
 		// A permit arrived as we gave up: pass it on, unchecked, since it
 		// was never returned to the count.
 		s.mu.Lock()
 		s.handed--
 		s.passLocked()
-	} else {
-		s.mu.Lock()
-		s.q.remove(w)
-		s.mu.Unlock()
 	}
 	return err
 }

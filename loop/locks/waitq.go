@@ -2,6 +2,7 @@ package locks
 
 import (
 	"context"
+	"sync"
 
 	"github.com/goasyncio/asyncio/future"
 )
@@ -49,6 +50,19 @@ func (w *waiter) refuse(err error) { _ = w.p.Reject(err) }
 func (w *waiter) withdraw() (granted bool) {
 	_ = w.p.Cancel(nil) // fails if the promise is already complete
 	return w.p.Future().Err() == nil
+}
+
+// leave withdraws w after its wait failed (see withdraw) and, if no grant
+// had arrived, takes it off q, which mu protects. It reports whether a
+// grant had arrived: one the caller must pass on.
+func (w *waiter) leave(mu *sync.Mutex, q *waitq) (granted bool) {
+	if w.withdraw() {
+		return true
+	}
+	mu.Lock()
+	q.remove(w)
+	mu.Unlock()
+	return false
 }
 
 // wait awaits the grant: inside a loop task it suspends the task, on a

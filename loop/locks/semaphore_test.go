@@ -72,7 +72,13 @@ func TestSemaphoreServesWaitersInFIFOOrder(t *testing.T) {
 			}
 			assert.True(t, fs[2].Cancel(nil), "a cancelled waiter drops out of the order")
 			sem.Release()
-			assert.False(t, sem.TryAcquire(), "the permit went to the first waiter")
+			if sem.TryAcquire() {
+				// Only possible on the pool, whose workers can run every
+				// waiter before this line: the permit is free once each
+				// has had its turn, and never before.
+				assert.Len(t, order, 5, "TryAcquire took the permit ahead of a waiter")
+				sem.Release()
+			}
 			err := awaitAll(ctx, fs...)
 			assert.ErrorIs(t, err, future.ErrCancelled)
 			return 0, nil

@@ -64,12 +64,14 @@ func (c *Condition) Locked() bool { return c.lock.Locked() }
 // future.ErrCancelled if the task was cancelled. Even then it re-acquires
 // the lock before returning, as asyncio does, so the caller's deferred
 // Release stays right: that wait ignores ctx and further cancellations (it
-// returns the first error). The one exception is a loop that is closing,
-// where no task can wait any more: then Wait returns an error matching
-// future.ErrClosed (and the wait's own error, if it had one) without the
-// lock. A nil ctx returns an error matching future.ErrNil, with the lock
-// still held. A notification that arrived just as
-// the wait failed is passed on to the next waiter, so none is lost.
+// returns the first error). The exceptions are waits that cannot succeed:
+// a loop that is closing, where no task can wait any more, and a ctx of a
+// task that the calling goroutine is not running (see future.Await). Then
+// Wait returns without the lock, with an error matching future.ErrClosed or
+// future.ErrWrongGoroutine (and the wait's own error, if it had one). A nil
+// ctx returns an error matching future.ErrNil, with the lock still held. A
+// notification that arrived just as the wait failed is passed on to the
+// next waiter, so none is lost.
 func (c *Condition) Wait(ctx context.Context) error {
 	if ctx == nil {
 		// Refused before the lock is released: reacquire could not run.
@@ -99,7 +101,7 @@ func (c *Condition) Wait(ctx context.Context) error {
 	switch rerr := c.reacquire(ctx); {
 	case err == nil:
 		err = rerr
-	case errors.Is(rerr, future.ErrClosed):
+	case withoutLock(rerr):
 		// Returning without the lock: say so, beside the wait's error.
 		err = errors.Join(err, rerr)
 	}
@@ -114,8 +116,11 @@ func (c *Condition) Wait(ctx context.Context) error {
 // reacquire takes the lock back for Wait, whatever happens to ctx: it
 // waits with a context that is never cancelled (but still finds the task to
 // suspend), retries after a task cancellation, and returns the first
-// error, with the lock held. It gives up, returning an error matching
-// future.ErrClosed without the lock, only when the loop closes.
+// error, with the lock held. It gives up without the lock, returning an
+// error matching future.ErrClosed or future.ErrWrongGoroutine, when no wait
+// can succeed: the loop is closing, or ctx belongs to a task that this
+// goroutine is not running (a retry would fail the same way at once, and
+// spin until the lock came free).
 func (c *Condition) reacquire(ctx context.Context) error {
 	ctx = context.WithoutCancel(ctx)
 	var first error
@@ -127,10 +132,15 @@ func (c *Condition) reacquire(ctx context.Context) error {
 		if first == nil {
 			first = err
 		}
-		if errors.Is(err, future.ErrClosed) {
+		if withoutLock(err) {
 			return err
 		}
 	}
+}
+
+// withoutLock reports whether reacquire gave up with err, leaving the lock.
+func withoutLock(err error) bool {
+	return errors.Is(err, future.ErrClosed) || errors.Is(err, future.ErrWrongGoroutine)
 }
 
 // WaitFor waits until predicate returns true (asyncio's wait_for): it calls

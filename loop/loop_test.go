@@ -442,6 +442,53 @@ func TestCallSoonThreadsafeFromManyGoroutines(t *testing.T) {
 	})
 }
 
+// TestPostsRacingTheLoopToSleepAreNotLost: a goroutine posts streams of
+// callbacks of varied length and waits after each for its last callback to
+// run. The loop keeps catching up with a stream and going to sleep as the
+// next post is being written, which is when a wakeup can be lost (the
+// single-thread engine's inbox publishes a post with a release store
+// only). Every stream's last callback must run; a watchdog turns a lost
+// one into a failure instead of a hang.
+func TestPostsRacingTheLoopToSleepAreNotLost(t *testing.T) {
+	streams := 1000
+	if raceEnabled {
+		// The detector sees a sequentially consistent stamp (see
+		// storeRelease), so it runs the release store's protocol anyway
+		// only without it; fewer streams keep this short.
+		streams = 100
+	}
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			done := future.NewPromiseOn[int](l)
+			go func() {
+				ran := make(chan struct{}, 1)
+				last := func() { ran <- struct{}{} }
+				for i := range streams {
+					for range i * 37 % 4000 {
+						if _, err := l.CallSoonThreadsafe(func() {}); err != nil {
+							_ = done.Reject(err)
+							return
+						}
+					}
+					if _, err := l.CallSoonThreadsafe(last); err != nil {
+						_ = done.Reject(err)
+						return
+					}
+					select {
+					case <-ran:
+					case <-time.After(10 * time.Second):
+						_ = done.Reject(fmt.Errorf("stream %d: its last callback never ran", i))
+						return
+					}
+				}
+				_ = done.Resolve(streams)
+			}()
+			return future.Await(ctx, done.Future())
+		})
+		require.NoError(t, err)
+	})
+}
+
 // TestCancelledHandlesNeverRunOnManyWorkers queues callbacks on an idle
 // pool of eight workers, cancels every second handle, and runs the loop:
 // no cancelled callback may run. (Workers once recorded each dispatch after

@@ -84,6 +84,7 @@ func (s *single) main(started chan<- struct{}) {
 	// Never unlocked: if this goroutine ends, its thread ends with it.
 	runtime.LockOSThread()
 	s.tid = syscall.Gettid()
+	setNapSlack()
 	close(started)
 	defer close(s.exited) // registered first, so it runs last
 	defer s.stopFree()
@@ -159,10 +160,19 @@ func (s *single) loop(stop *atomic.Bool) {
 		end := s.in.tail.Load()
 		if len(s.ready) == 0 && !s.in.ready() {
 			// Announce the sleep before the last look, so that a poster
-			// either sees sleeping or its item is seen here.
+			// either sees sleeping or its post is seen here. The last look
+			// is at the reserved positions, not at the next entry: a
+			// poster reserves with a sequentially consistent add before it
+			// reads sleeping, but publishes its entry with a release store
+			// only (see mpsc.push), which the read may overtake.
 			s.sleeping.Store(true)
-			if !s.in.ready() && !stop.Load() {
+			switch {
+			case stop.Load():
+			case !s.in.reserved():
 				s.idle()
+			case !s.in.ready(): // else it was written meanwhile: run it
+				s.sleeping.Store(false)
+				s.awaitWritten()
 			}
 			s.sleeping.Store(false)
 			continue
@@ -263,6 +273,25 @@ func (s *single) runPosted(end uint64, stop *atomic.Bool) (ok bool) {
 // postedBurst bounds how many entries posted after an iteration began
 // runPosted takes in that iteration, so that timers are still looked at.
 const postedBurst = 1024
+
+// awaitWritten waits for the entry at the inbox's head, which a poster has
+// reserved and is still writing. That poster may have looked at sleeping
+// before the loop set it, so no wakeup is sure to come: the loop naps
+// until the entry is there, starting with a short nap and doubling it up
+// to napStep (a poster preempted between the two steps of a post can keep
+// the loop waiting for as long as the preemption lasts).
+//
+// Napping, rather than spinning until the entry lands, is also what makes
+// a stream of posts cheap: it leaves the poster to run ahead, and the loop
+// then takes a long batch, reading cache lines the poster has finished
+// with. Measured on a single poster's stream: spinning here cost 45 ns a
+// post, sleeping until a wakeup (which may be lost) 21 ns, the nap 13 ns;
+// the floor, a mutex-guarded slice swapped in batches, 20 ns.
+func (s *single) awaitWritten() {
+	for d := inFlightNap; !s.in.ready(); d = min(2*d, napStep) {
+		s.l.clock.nap(d)
+	}
+}
 
 // fireDue queues the timers that are due.
 func (s *single) fireDue() {
@@ -370,7 +399,13 @@ func (s *single) callSoon(fn func()) (uint64, error) {
 	}
 }
 
-func (s *single) post(fn func()) uint64 { return s.postEntry(entry{fn: fn}) }
+func (s *single) post(fn func()) uint64 {
+	// push and wakeup written out rather than through postEntry: one call
+	// fewer on the cross-thread path.
+	id := s.in.push(entry{fn: fn})
+	s.wakeup()
+	return id
+}
 
 func (s *single) postEntry(e entry) uint64 {
 	id := s.in.push(e)

@@ -272,6 +272,26 @@ const timerSlack = 1500 * time.Microsecond
 // before the loop sees it. Posters do not wake a napping engine.
 const napStep = 50 * time.Microsecond
 
+// inFlightNap is the first nap of an engine waiting for a post that is
+// being written (see single.awaitWritten).
+const inFlightNap = time.Microsecond
+
+// napSlack is the timer slack of the single-thread loop's thread: how late
+// the kernel may end its naps, so that it can batch wakeups. Linux's
+// default, 50 us, made a 1 us nap last 95 us at the median on the
+// project's 2-core machine; with 1 us of slack it lasts 12 us.
+const napSlack = time.Microsecond
+
+// prSetTimerslack is Linux's PR_SET_TIMERSLACK prctl option.
+const prSetTimerslack = 29
+
+// setNapSlack sets the calling thread's timer slack to napSlack. It is for a
+// locked thread only, which keeps the setting for its whole life; an error
+// (a kernel without the option) only leaves naps longer.
+func setNapSlack() {
+	_, _, _ = syscall.RawSyscall(syscall.SYS_PRCTL, prSetTimerslack, uintptr(napSlack), 0)
+}
+
 // nap blocks the calling thread for d, or napStep if less, in nanosleep:
 // the kernel's high-resolution timers wake it within tens of microseconds,
 // where a runtime timer could be a millisecond late. It gives up the CPU

@@ -442,19 +442,20 @@ func TestCallSoonThreadsafeFromManyGoroutines(t *testing.T) {
 	})
 }
 
-// TestPostsRacingTheLoopToSleepAreNotLost: a goroutine posts streams of
-// callbacks of varied length and waits after each for its last callback to
-// run. The loop keeps catching up with a stream and going to sleep as the
-// next post is being written, which is when a wakeup can be lost (the
-// single-thread engine's inbox publishes a post with a release store
-// only). Every stream's last callback must run; a watchdog turns a lost
-// one into a failure instead of a hang.
+// TestPostsRacingTheLoopToSleepAreNotLost is a smoke test of the
+// single-thread loop's sleep protocol under load: a goroutine posts streams
+// of callbacks of varied length and waits after each for its last callback
+// to run, so the loop keeps catching up with a stream and going to sleep as
+// a post is being written. Every stream's last callback must run; a
+// watchdog turns a lost one into a failure instead of a hang. The window it
+// probes is nanoseconds wide, and the old protocol passed it too:
+// TestTheLoopDoesNotSleepOnAPostBeingWritten is the test that pins the
+// lost wakeup down.
 func TestPostsRacingTheLoopToSleepAreNotLost(t *testing.T) {
 	streams := 1000
 	if raceEnabled {
-		// The detector sees a sequentially consistent stamp (see
-		// storeRelease), so it runs the release store's protocol anyway
-		// only without it; fewer streams keep this short.
+		// The race build stamps posts with a sequentially consistent
+		// store anyway (see storeRelease); fewer streams keep it short.
 		streams = 100
 	}
 	eachEngine(t, func(t *testing.T, l *loop.Loop) {

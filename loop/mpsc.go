@@ -65,7 +65,7 @@ type segment struct {
 type slot struct {
 	fn    func()
 	t     *task
-	stamp uint64 // position+1 once fn and t are written for it; atomic
+	stamp atomic.Uint64 // position+1 once fn and t are written for it
 }
 
 func (q *mpsc) init() {
@@ -159,7 +159,7 @@ func (q *mpsc) ready() bool {
 		}
 		i = 0
 	}
-	return atomic.LoadUint64(&seg.slots[i].stamp) == q.head+1
+	return seg.slots[i].stamp.Load() == q.head+1
 }
 
 // pop removes and returns the next entry, if it is written. Loop
@@ -176,7 +176,7 @@ func (q *mpsc) pop() (entry, bool) {
 		seg, i = next, 0
 	}
 	s := &seg.slots[i]
-	if atomic.LoadUint64(&s.stamp) != q.head+1 {
+	if s.stamp.Load() != q.head+1 {
 		return entry{}, false
 	}
 	e := entry{fn: s.fn, t: s.t, id: idOf(q.head)}
@@ -188,8 +188,8 @@ func (q *mpsc) pop() (entry, bool) {
 }
 
 // takeInto appends the written entries before position end, in order, to
-// dst, stopping at the first one still being written (its poster's wakeup
-// follows). Loop goroutine only.
+// dst, stopping at the first one still being written (the caller waits for
+// it: see drainAll). Loop goroutine only.
 func (q *mpsc) takeInto(dst []entry, end uint64) []entry {
 	for q.head < end {
 		e, ok := q.pop()

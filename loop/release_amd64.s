@@ -1,10 +1,10 @@
-//go:build !race
+//go:build gc && !race
 
 #include "textflag.h"
 
-// func storeRelease(addr *uint64, v uint64)
+// func storeRelease(p *atomic.Uint64, v uint64)
 TEXT ·storeRelease(SB), NOSPLIT, $0-16
-	MOVQ	addr+0(FP), AX
+	MOVQ	p+0(FP), AX
 	MOVQ	v+8(FP), BX
 	MOVQ	BX, (AX)
 	RET

@@ -1,10 +1,10 @@
-//go:build !race
+//go:build gc && !race
 
 #include "textflag.h"
 
-// func storeRelease(addr *uint64, v uint64)
+// func storeRelease(p *atomic.Uint64, v uint64)
 TEXT ·storeRelease(SB), NOSPLIT, $0-16
-	MOVD	addr+0(FP), R0
+	MOVD	p+0(FP), R0
 	MOVD	v+8(FP), R1
 	STLR	R1, (R0)
 	RET

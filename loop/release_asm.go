@@ -1,11 +1,14 @@
-//go:build (amd64 || arm64) && !race
+//go:build gc && (amd64 || arm64) && !race
 
 package loop
 
-// storeRelease stores v at *addr with release ordering only: the stores
+import "sync/atomic"
+
+// storeRelease stores v in *p with release ordering only: the stores
 // before it are visible to any goroutine that observes v with an atomic
-// load, but, unlike atomic.StoreUint64, it does not also wait for later
-// loads (see mpsc.push). On amd64 that is a plain MOV, on arm64 an STLR.
+// load, but, unlike p.Store, it does not also order later loads after it
+// (see mpsc). On amd64 that is a plain MOV, on arm64 an STLR. The assembly
+// writes the 8 bytes at p: see the layout check in release.go.
 //
 //go:noescape
-func storeRelease(addr *uint64, v uint64)
+func storeRelease(p *atomic.Uint64, v uint64)

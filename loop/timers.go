@@ -272,8 +272,8 @@ const timerSlack = 1500 * time.Microsecond
 // before the loop sees it. Posters do not wake a napping engine.
 const napStep = 50 * time.Microsecond
 
-// inFlightNap is the first nap of an engine waiting for a post that is
-// being written (see single.awaitWritten).
+// inFlightNap is the nap of a single-thread loop that finds a post being
+// written as it is about to sleep (see writtenNaps).
 const inFlightNap = time.Microsecond
 
 // napSlack is the timer slack of the single-thread loop's thread: how late

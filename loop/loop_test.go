@@ -366,7 +366,13 @@ func TestRunUntilCompleteRunsTheMainFuturesDoneCallbacks(t *testing.T) {
 		require.NoError(t, err)
 		_, err = loop.RunUntilComplete(bg, l, p.Future())
 		require.NoError(t, err)
-		assert.Equal(t, []string{"first", "second"}, r.list())
+		if l.ThreadID() != 0 {
+			assert.Equal(t, []string{"first", "second"}, r.list())
+		} else {
+			// The pool starts them in order, on workers that run in
+			// parallel: either may record first.
+			assert.ElementsMatch(t, []string{"first", "second"}, r.list())
+		}
 
 		// And for a coroutine that registers callbacks on a future it
 		// completes as it returns.

@@ -173,21 +173,19 @@ func (s *single) loop(stop *atomic.Bool) {
 			case stop.Load():
 			case !s.in.reserved():
 				s.idle(0)
-			case s.in.ready() || written < writtenNaps:
+			default:
 				// A poster is in the middle of a post, and likely of a
 				// stream of them: nap (see writtenNaps).
 				if s.in.ready() {
 					written = 0
-				} else {
-					written++
+				} else if written++; written > writtenNaps {
+					// Its poster stopped before its stamp.
+					written = 0
+					s.idle(writtenBackstop)
+					break
 				}
 				s.sleeping.Store(false)
 				s.l.clock.nap(inFlightNap)
-			default:
-				// The poster of the entry at the head stopped before its
-				// stamp (see writtenNaps).
-				written = 0
-				s.idle(writtenBackstop)
 			}
 			s.sleeping.Store(false)
 			continue

@@ -125,10 +125,12 @@ func (p *pool) idle(stop *atomic.Bool) {
 			p.l.clock.jump(when)
 		}
 	default:
-		d := time.Duration(when - p.l.clock.now())
-		switch {
-		case d <= 0 || stop.Load():
+		now := p.l.clock.now()
+		if when <= now || stop.Load() { // compared first: see single.idle
 			return
+		}
+		d := time.Duration(when - now)
+		switch {
 		case d <= timerSlack:
 			if p.l.clock.nap(d) { // see single.idle
 				return

@@ -190,6 +190,7 @@ func (s *single) loop(stop *atomic.Bool) {
 			s.sleeping.Store(false)
 			continue
 		}
+		written = 0
 		// Run the callbacks that were ready when the iteration began;
 		// those they schedule wait for the next one. (Written out here
 		// rather than in a function: see entry.)
@@ -342,10 +343,14 @@ func (s *single) idle(limit time.Duration) {
 		}
 		s.waitWake(limit) // the job's result or end, or the wake's post or end
 	default:
-		d := time.Duration(when - s.l.clock.now())
-		switch {
-		case d <= 0:
+		// Compared before subtracting: a deadline in the distant past
+		// (CallAt with a zero time.Time) would overflow the difference.
+		now := s.l.clock.now()
+		if when <= now {
 			return
+		}
+		d := time.Duration(when - now)
+		switch {
 		case d <= timerSlack:
 			// Too close for a runtime timer to be on time: nap, and let
 			// the loop look at its inbox and the clock again.

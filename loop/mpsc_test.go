@@ -1,17 +1,12 @@
 package loop
 
 import (
-	"context"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/goasyncio/asyncio/future"
 )
 
 // TestMPSCKeepsEachPostersOrder has several goroutines post into one queue
@@ -91,42 +86,4 @@ func TestMPSCReusesSegmentsBeyondTheFreeList(t *testing.T) {
 		require.True(t, ok)
 		require.Equal(t, idOf(pos), e.id)
 	}
-}
-
-// TestTheLoopDoesNotSleepOnAPostBeingWritten holds the single-thread loop's
-// inbox in the state a lost wakeup needs: a position reserved, its entry
-// written later by a poster that read the loop's sleeping flag too early
-// and so never wakes the loop. A callback on the loop reserves the position
-// as push does and leaves it to a goroutine, which writes it, stamp and
-// all, without a wakeup. The loop must find the entry anyway; a watchdog
-// wakes it after a few seconds, so that a loop that slept on the reserved
-// position fails the test instead of hanging it.
-func TestTheLoopDoesNotSleepOnAPostBeingWritten(t *testing.T) {
-	l := NewSingleThread()
-	defer func() { require.NoError(t, l.Close()) }()
-	s := l.eng.(*single)
-	var fired atomic.Bool
-	watchdog := time.AfterFunc(5*time.Second, func() {
-		fired.Store(true)
-		_, _ = l.CallSoonThreadsafe(func() {})
-	})
-	defer watchdog.Stop()
-	got, err := RunUntilComplete(context.Background(), l, future.Coroutine[int](func(ctx context.Context) (int, error) {
-		written := future.NewPromise[int]()
-		if _, err := l.CallSoon(func() {
-			pos := s.in.tail.Add(1) - 1
-			go func() {
-				seg := s.in.segmentFor(pos)
-				sl := &seg.slots[pos-seg.base.Load()]
-				sl.fn = func() { _ = written.Resolve(1) }
-				storeRelease(&sl.stamp, pos+1)
-			}()
-		}); err != nil {
-			return 0, err
-		}
-		return future.Await(ctx, written.Future())
-	}))
-	require.NoError(t, err)
-	assert.Equal(t, 1, got)
-	assert.False(t, fired.Load(), "the loop slept until the watchdog woke it")
 }

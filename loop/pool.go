@@ -125,11 +125,10 @@ func (p *pool) idle(stop *atomic.Bool) {
 			p.l.clock.jump(when)
 		}
 	default:
-		now := p.l.clock.now()
-		if when <= now || stop.Load() { // compared first: see single.idle
+		d, ok := p.l.clock.until(when)
+		if !ok || stop.Load() {
 			return
 		}
-		d := time.Duration(when - now)
 		switch {
 		case d <= timerSlack:
 			if p.l.clock.nap(d) { // see single.idle

@@ -313,6 +313,10 @@ const postedBurst = 1024
 // to arrive.
 const writtenNaps = 8
 
+// inFlightNap is the nap the loop takes for an entry being written (see
+// writtenNaps).
+const inFlightNap = time.Microsecond
+
 // writtenBackstop bounds the sleep after writtenNaps naps.
 const writtenBackstop = time.Millisecond
 
@@ -343,13 +347,10 @@ func (s *single) idle(limit time.Duration) {
 		}
 		s.waitWake(limit) // the job's result or end, or the wake's post or end
 	default:
-		// Compared before subtracting: a deadline in the distant past
-		// (CallAt with a zero time.Time) would overflow the difference.
-		now := s.l.clock.now()
-		if when <= now {
+		d, ok := s.l.clock.until(when)
+		if !ok {
 			return
 		}
-		d := time.Duration(when - now)
 		switch {
 		case d <= timerSlack:
 			// Too close for a runtime timer to be on time: nap, and let

@@ -272,10 +272,6 @@ const timerSlack = 1500 * time.Microsecond
 // before the loop sees it. Posters do not wake a napping engine.
 const napStep = 50 * time.Microsecond
 
-// inFlightNap is the nap of a single-thread loop that finds a post being
-// written as it is about to sleep (see writtenNaps).
-const inFlightNap = time.Microsecond
-
 // napSlack is the timer slack of the single-thread loop's thread: how late
 // the kernel may end its naps, so that it can batch wakeups. Linux's
 // default, 50 us, made a 1 us nap last 95 us at the median on the
@@ -315,6 +311,18 @@ type clock struct {
 	epoch   time.Time
 	virtual bool
 	vnow    atomic.Int64 // virtual time; used only if virtual
+}
+
+// until returns how long it is until when, or false if when is due. It
+// compares before it subtracts: a deadline in the distant past (CallAt
+// with a zero time.Time is near the smallest int64) would overflow the
+// difference into a wait of centuries.
+func (c *clock) until(when int64) (time.Duration, bool) {
+	now := c.now()
+	if when <= now {
+		return 0, false
+	}
+	return time.Duration(when - now), true
 }
 
 func (c *clock) now() int64 {

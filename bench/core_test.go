@@ -15,14 +15,25 @@ import (
 // made them. Benchmarks write it from one goroutine at a time.
 var sink int
 
-// engines are the two loop engines, by the b.Run name they appear under.
-var engines = []struct {
+// benchEngine is a loop engine by the b.Run name it appears under.
+type benchEngine struct {
 	name    string
 	newLoop func() *loop.Loop
-}{
-	{"single", func() *loop.Loop { return loop.NewSingleThread() }},
-	{"pool", func() *loop.Loop { return loop.NewPool(loop.WithWorkers(1)) }},
 }
+
+// enginesWith returns loop.Engines(), each making its loops with opts.
+func enginesWith(opts ...loop.Option) []benchEngine {
+	var es []benchEngine
+	for _, e := range loop.Engines() {
+		es = append(es, benchEngine{e.Name, func() *loop.Loop { return e.New(opts...) }})
+	}
+	return es
+}
+
+// engines are the loop engines the per-operation benchmarks compare. The
+// pool has one worker, so that its rows measure a switch, a post and a
+// dispatch, as the single-thread loop's do, not two workers contending.
+var engines = enginesWith(loop.WithWorkers(1))
 
 // runOnLoop runs body as the main task of a fresh loop made by newLoop and
 // closes the loop. body runs b.N operations itself: a coroutine cannot use

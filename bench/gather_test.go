@@ -21,13 +21,7 @@ const gatherCount = 10_000
 // gatherEngines are the engines BenchmarkGather compares. Unlike engines,
 // the pool has its default number of workers (GOMAXPROCS), since the point
 // is to compare it with errgroup running on every processor.
-var gatherEngines = []struct {
-	name    string
-	newLoop func() *loop.Loop
-}{
-	{"single", func() *loop.Loop { return loop.NewSingleThread() }},
-	{"pool", func() *loop.Loop { return loop.NewPool() }},
-}
+var gatherEngines = enginesWith()
 
 // BenchmarkGather measures fanning out trivial work and collecting the
 // results. One op is one round of gatherCount units, each of which returns

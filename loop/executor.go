@@ -103,7 +103,7 @@ type executor struct {
 
 	mu   sync.Mutex // protects live
 	live map[*job]struct{}
-	wg   sync.WaitGroup // one per job; Add only under l.reg.mu while open
+	wg   sync.WaitGroup // one per job; Add only while open (see addJob)
 }
 
 // job is one RunInExecutor call in flight.
@@ -118,20 +118,19 @@ func (l *Loop) executor() *semaphore.Weighted {
 // task registry's lock orders it before or after Close's snapshot: Close
 // either cancels and waits for the job, or the job is refused.
 func (l *Loop) addJob(cancel context.CancelCauseFunc) *job {
-	l.reg.mu.Lock()
-	defer l.reg.mu.Unlock()
-	if l.state.Load() >= stateClosing {
+	j := &job{cancel: cancel}
+	if !l.host.WhileOpen(func() {
+		l.jobs.Add(1)
+		l.exec.wg.Add(1)
+		l.exec.mu.Lock()
+		if l.exec.live == nil {
+			l.exec.live = make(map[*job]struct{})
+		}
+		l.exec.live[j] = struct{}{}
+		l.exec.mu.Unlock()
+	}) {
 		return nil
 	}
-	j := &job{cancel: cancel}
-	l.jobs.Add(1)
-	l.exec.wg.Add(1)
-	l.exec.mu.Lock()
-	if l.exec.live == nil {
-		l.exec.live = make(map[*job]struct{})
-	}
-	l.exec.live[j] = struct{}{}
-	l.exec.mu.Unlock()
 	return j
 }
 
@@ -142,7 +141,7 @@ func (l *Loop) jobDone(j *job) {
 	l.exec.mu.Unlock()
 	if l.jobs.Add(-1) == 0 {
 		// Virtual time may have been held back by this job.
-		l.eng.wakeup()
+		l.eng.Unpark()
 	}
 	l.exec.wg.Done()
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 
 	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop"
+	"github.com/goasyncio/asyncio/loop/internal/osthread"
 )
 
 func TestToThreadRunsOffTheLoopAndComesBack(t *testing.T) {
@@ -20,9 +20,9 @@ func TestToThreadRunsOffTheLoopAndComesBack(t *testing.T) {
 		type threads struct{ job, after int }
 		got, err := run(t, l, func(ctx context.Context) (threads, error) {
 			job, err := loop.ToThread(ctx, func(context.Context) (int, error) {
-				return syscall.Gettid(), nil
+				return osthread.ID(), nil
 			})
-			return threads{job, syscall.Gettid()}, err
+			return threads{job, osthread.ID()}, err
 		})
 		require.NoError(t, err)
 		if tid := l.ThreadID(); tid != 0 {

@@ -1,4 +1,4 @@
 package loop
 
 // PendingTimers returns how many timers wait in l's heap.
-func PendingTimers(l *Loop) int { return int(l.timers.n.Load()) }
+func PendingTimers(l *Loop) int { return l.drv.Len() }

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop/internal/task"
 )
 
 // Gather runs aws concurrently and returns a future completed with their
@@ -67,16 +68,16 @@ func Gather[T any](ctx context.Context, aws ...future.Awaitable[T]) *future.Futu
 	// (see cancelOwn), and publish cancels those made after it.
 	g.parent = context.WithoutCancel(ctx) // once, not per child
 	var (
-		batch   []*task // made since the last flush
+		batch   []*task.Task // made since the last flush
 		refused []int
 	)
 	// flush registers the batch with the loop, under one lock, and
 	// publishes kids[:n] with it.
 	flush := func(n int) {
 		queued := batch
-		if len(batch) > 0 && !l.addTasks(batch) {
+		if len(batch) > 0 && !l.host.Add(batch...) {
 			for _, t := range batch {
-				i := t.body.(*gatherTask[T]).i
+				i := t.Body().(*gatherTask[T]).i
 				g.kids[i].t = nil // never queued: nothing to cancel
 				refused = append(refused, i)
 			}
@@ -93,12 +94,12 @@ func Gather[T any](ctx context.Context, aws ...future.Awaitable[T]) *future.Futu
 			continue
 		}
 		t := &gatherTask[T]{g: g, i: i}
-		t.l, t.body = l, t
-		g.kids[i].c, g.kids[i].t = c, &t.task
+		t.Init(&l.host, t)
+		g.kids[i].c, g.kids[i].t = c, &t.Task
 		if batch == nil {
-			batch = make([]*task, 0, startBatchLen)
+			batch = make([]*task.Task, 0, startBatchLen)
 		}
-		if batch = append(batch, &t.task); len(batch) == startBatchLen {
+		if batch = append(batch, &t.Task); len(batch) == startBatchLen {
 			flush(i + 1)
 		}
 	}
@@ -142,7 +143,7 @@ type gathering[T any] struct {
 // among them made since the last publish. If a failure has already
 // cancelled the tasks published before, ts are cancelled too: each task is
 // cancelled by cancelOwn or here, never by both.
-func (g *gathering[T]) publish(n int, ts []*task) {
+func (g *gathering[T]) publish(n int, ts []*task.Task) {
 	g.mu.Lock()
 	g.published = n
 	stopped := g.stopped
@@ -155,14 +156,14 @@ func (g *gathering[T]) publish(n int, ts []*task) {
 			t.Cancel(stopped)
 		}
 	}
-	g.l.eng.startTasks(ts)
+	g.l.eng.StartTasks(ts)
 }
 
 // gatherKid is one of a Gather's children: a task Gather made and its
 // coroutine, or a future passed in. (The coroutine is here rather than in
 // the task, so that the task fits a smaller size class.)
 type gatherKid[T any] struct {
-	t *task
+	t *task.Task
 	c future.Coroutine[T]
 	f *future.Future[T]
 }
@@ -239,19 +240,19 @@ func (g *gathering[T]) cancelOwn(cause error) {
 // gatherTask is a task Gather made for one of its coroutines,
 // g.kids[i].c.
 type gatherTask[T any] struct {
-	task
+	task.Task
 	g *gathering[T]
 	i int
 }
 
-func (t *gatherTask[T]) run(ctx context.Context) {
+func (t *gatherTask[T]) Run(ctx context.Context) {
 	v, err := t.g.kids[t.i].c(ctx)
 	t.g.done(t.i, true, v, err)
 }
 
-func (t *gatherTask[T]) fail(err error) { t.g.done(t.i, true, *new(T), err) }
+func (t *gatherTask[T]) Fail(err error) { t.g.done(t.i, true, *new(T), err) }
 
-func (t *gatherTask[T]) parentCtx() context.Context { return t.g.parent }
+func (t *gatherTask[T]) Parent() context.Context { return t.g.parent }
 
 // GatherSettled is Gather that collects every outcome instead of failing
 // fast: asyncio.gather with return_exceptions=True. The result completes

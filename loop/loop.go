@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop/internal/driver"
+	"github.com/goasyncio/asyncio/loop/internal/engine"
+	"github.com/goasyncio/asyncio/loop/internal/task"
 )
 
 // Loop states.
@@ -27,12 +30,11 @@ const (
 // (CallSoon). It must not be copied. Close it when done: Close cancels the
 // tasks still pending, lets them unwind, and stops the loop's goroutines.
 type Loop struct {
-	cfg     config
-	eng     engine
-	state   atomic.Int32
-	cancels cancels
-	clock   clock
-	timers  timers
+	cfg   config
+	eng   engine.Engine
+	state atomic.Int32
+	host  task.Host     // what the loop's tasks share with it, its registry included
+	drv   driver.Driver // the clock, the timers, where the engine parks
 
 	// jobs counts executor jobs in flight: work outside the loop that will
 	// come back to it, so virtual time must not jump past it.
@@ -40,48 +42,26 @@ type Loop struct {
 	exec executor
 
 	closeMu sync.Mutex // serializes Close
-
-	reg registry // live tasks, for Close
 }
 
-// newLoop makes the engine-independent part of a loop.
-func newLoop(opts []Option) *Loop {
+// newLoop makes a loop whose engine make returns.
+func newLoop(opts []Option, make engine.Maker) *Loop {
 	l := &Loop{cfg: newConfig(opts)}
-	l.clock.epoch = time.Now()
-	l.clock.virtual = l.cfg.virtual
+	l.drv.Init(time.Now(), l.cfg.virtual)
+	l.host = task.Host{
+		Owner:      l,
+		Report:     l.report,
+		Debug:      l.cfg.debug,
+		Slow:       l.cfg.slow,
+		ReportSlow: l.reportSlow,
+	}
+	l.eng = make(engine.Config{Host: &l.host, Driver: &l.drv, Jobs: &l.jobs, Workers: l.cfg.workers})
+	l.host.Engine = l.eng
 	return l
 }
 
-// engine is what the two loop engines implement.
-type engine interface {
-	// callSoon queues fn from code running on the loop (or any goroutine
-	// while the loop is idle).
-	callSoon(fn func()) (uint64, error)
-	// post queues fn from any goroutine.
-	post(fn func()) uint64
-	// run dispatches until stop is set; wakeup nudges it to look.
-	run(stop *atomic.Bool) error
-	wakeup()
-	// stop, called on the loop, ends the run once the callbacks posted so
-	// far have run, as asyncio's stop ends its iteration.
-	stop(stop *atomic.Bool)
-	// start queues a new task, from any goroutine, and startTasks several,
-	// in order; step runs a scheduled task; park, yield and wake suspend
-	// and resume it; goexit handles a body that called runtime.Goexit.
-	start(t *task)
-	startTasks(ts []*task)
-	step(t *task)
-	park(t *task, ctx context.Context, w future.Waitable)
-	yield(t *task)
-	wake(t *task)
-	goexit(t *task)
-	// shutdown stops the engine's goroutines for good.
-	shutdown()
-	// onLoopThread reports whether the caller runs on the loop's own
-	// thread, for the single-thread engine in debug mode (a system call);
-	// the pool has none and reports true.
-	onLoopThread() bool
-}
+// loopOf returns the loop running t.
+func loopOf(t *task.Task) *Loop { return t.Host().Owner.(*Loop) }
 
 // Submit schedules fn to run on the loop, from any goroutine. It
 // implements future.Executor: futures that belong to l run their callbacks
@@ -94,7 +74,7 @@ func (l *Loop) Submit(fn func()) error {
 	if l.state.Load() == stateClosed {
 		return closedErr("Submit")
 	}
-	l.eng.post(fn)
+	l.eng.Submit(fn)
 	return nil
 }
 
@@ -116,14 +96,23 @@ func (l *Loop) CallSoon(fn func()) (Handle, error) {
 	if fn == nil {
 		return Handle{}, fmt.Errorf("%w: CallSoon: nil function", future.ErrNil)
 	}
-	if l.cfg.debug {
-		fn = l.timed(fn)
+	switch l.state.Load() {
+	case stateRunning:
+		if l.cfg.debug {
+			if !l.eng.OnLoopThread() {
+				return Handle{}, ErrWrongThread
+			}
+			fn = l.timed(fn)
+		}
+		return Handle{l.eng.CallSoon(fn)}, nil
+	case stateIdle:
+		// Nothing runs on the loop: any goroutine may queue.
+		if l.cfg.debug {
+			fn = l.timed(fn)
+		}
+		return Handle{l.eng.CallSoonThreadsafe(fn)}, nil
 	}
-	id, err := l.eng.callSoon(fn)
-	if err != nil {
-		return Handle{}, err
-	}
-	return Handle{c: &l.cancels, id: id}, nil
+	return Handle{}, closedErr("CallSoon")
 }
 
 // CallSoonThreadsafe is CallSoon for any goroutine (asyncio's
@@ -139,32 +128,21 @@ func (l *Loop) CallSoonThreadsafe(fn func()) (Handle, error) {
 	if l.cfg.debug {
 		fn = l.timed(fn)
 	}
-	return Handle{c: &l.cancels, id: l.eng.post(fn)}, nil
+	return Handle{l.eng.CallSoonThreadsafe(fn)}, nil
 }
 
 // timed wraps a callback to report it if it runs slowly (WithDebug).
 func (l *Loop) timed(fn func()) func() {
 	return func() {
-		start := monotonic()
-		defer func() { l.checkSlow(false, monotonic()-start) }()
+		start := task.Monotonic()
+		defer func() { l.host.CheckSlow(false, task.Monotonic()-start) }()
 		fn()
 	}
 }
 
-// processStart is the origin of monotonic.
-var processStart = time.Now()
-
-// monotonic returns the time on the monotonic clock since the process
-// started: a duration is a third of a time.Time's size, which matters in a
-// task record.
-func monotonic() time.Duration { return time.Since(processStart) }
-
-// checkSlow reports a callback or task step that ran for d, if that is
-// longer than the slow-callback duration.
-func (l *Loop) checkSlow(task bool, d time.Duration) {
-	if d > l.cfg.slow {
-		l.report(&SlowCallbackError{Task: task, Duration: d})
-	}
+// reportSlow reports a callback or task step that ran for d.
+func (l *Loop) reportSlow(task bool, d time.Duration) {
+	l.report(&SlowCallbackError{Task: task, Duration: d})
 }
 
 // IsRunning reports whether RunUntilComplete (or Close's final drain) is
@@ -198,18 +176,18 @@ func (l *Loop) Close() error {
 	}
 
 	stop := new(atomic.Bool)
-	live := l.closing(stop)
+	live := l.host.Close(stop, l.eng.Unpark)
 
 	cause := closedErr("Close")
 	for _, t := range live {
 		t.Cancel(cause)
 	}
 	l.cancelJobs(cause)
-	err := l.eng.run(stop)
-	l.timers.reset()
+	err := l.eng.Run(stop)
+	l.drv.Reset()
 	l.exec.wg.Wait() // jobs were cancelled; their goroutines must end
 	l.state.Store(stateClosed)
-	l.eng.shutdown()
+	l.eng.Shutdown()
 	return err
 }
 
@@ -238,26 +216,10 @@ func closedErr(op string) error { return fmt.Errorf("loop: %s: %w", op, ErrClose
 // is (or is derived from), as asyncio's get_running_loop does. Outside a
 // coroutine it returns ErrNoRunningLoop.
 func GetRunningLoop(ctx context.Context) (*Loop, error) {
-	if t := taskOf(ctx); t != nil {
-		return t.l, nil
+	if t := task.Of(ctx); t != nil {
+		return loopOf(t), nil
 	}
 	return nil, ErrNoRunningLoop
-}
-
-func taskOf(ctx context.Context) *task {
-	if t, ok := ctx.(*task); ok {
-		return t
-	}
-	return taskFromValue(ctx)
-}
-
-// taskFromValue is taskOf for a context derived from a task's.
-func taskFromValue(ctx context.Context) *task {
-	if ctx == nil {
-		return nil
-	}
-	t, _ := ctx.Value(future.SuspenderKey{}).(*task)
-	return t
 }
 
 // Sleep suspends the calling coroutine for d (asyncio.sleep). A d of zero
@@ -266,40 +228,24 @@ func taskFromValue(ctx context.Context) *task {
 // returns ErrNoRunningLoop. It returns the cancellation error if the task
 // is cancelled while it sleeps.
 //
-// ctx must be the calling coroutine's own, as for Await. On the pool, a
-// Sleep or Await with the context of another task that is waiting in a
-// Sleep returns an error matching future.ErrWrongGoroutine; on the
-// single-thread loop the runtime refuses it, and the caller fails with a
-// *future.PanicError.
+// ctx must be the calling coroutine's own, as for Await. A Sleep or Await
+// with the context of another task that is waiting in a Sleep returns an
+// error matching future.ErrWrongGoroutine.
 func Sleep(ctx context.Context, d time.Duration) error {
-	t := taskOf(ctx)
+	t := task.Of(ctx)
 	if t == nil {
 		return ErrNoRunningLoop
 	}
 	if d > 0 {
-		return t.sleep(ctx, d)
+		return sleep(ctx, t, d)
 	}
-	// The state first: once the body has returned, the loop clears t.co
-	// without ordering that against other goroutines, so only a running
-	// task's may be read.
-	if t.state.Load() != tsRunning || t.cancelPending.Load() || t.l.cfg.debug {
-		return t.yieldSlow()
-	}
-	c := t.co
-	if c == nil { // the pool
-		return t.yieldSlow()
-	}
-	// The single-thread fast path, written out here: every call active
-	// across the coroutine switch costs a mispredicted return (see entry).
-	c.yielding = true
-	c.yield(struct{}{})
-	return t.takeCancel()
+	return t.Yield()
 }
 
 // sleep is Sleep for d > 0.
-func (t *task) sleep(ctx context.Context, d time.Duration) error {
+func sleep(ctx context.Context, t *task.Task, d time.Duration) error {
 	p := future.NewPromise[struct{}]()
-	h, err := t.l.CallLater(d, func() { _ = p.Resolve(struct{}{}) })
+	h, err := loopOf(t).CallLater(d, func() { _ = p.Resolve(struct{}{}) })
 	if err != nil {
 		// The loop is closing: as Await would, report a cancellation.
 		return future.Cancelled(err)

@@ -575,13 +575,14 @@ func TestCallSoonWhileAnotherGoroutinePostsInAStream(t *testing.T) {
 }
 
 // TestAMisusedSleepLeavesNoMark has task B call Sleep with the context of
-// task A while A waits in a sleep(0) on the single-thread loop. The runtime
-// refuses the switch (B fails with a panic error), but the loop had already
-// marked A's coroutine as yielding, and the mark outlived the call: A's
-// next suspension, then that of the next task given the coroutine, was
+// task A while A waits in a sleep(0) on the single-thread loop. The call is
+// refused with ErrWrongGoroutine (a yield is claimed, as a park is; before
+// the claim the runtime refused the switch and B failed with a panic
+// error), and must leave no mark: a mark that outlived the call once made
+// A's next suspension, then that of the next task given the coroutine, be
 // taken for a sleep(0). Here both end in runtime.Goexit, which the mark
-// turned into a leaked coroutine. (The pool has no coroutines, and refuses
-// the call: see TestPoolRefusesAnotherTasksContextWhileATaskYields.)
+// turned into a leaked coroutine. (On the pool, see
+// TestPoolRefusesAnotherTasksContextWhileATaskYields.)
 func TestAMisusedSleepLeavesNoMark(t *testing.T) {
 	before := goleak.IgnoreCurrent() // what earlier tests may still be ending
 	l := loop.NewSingleThread()
@@ -601,9 +602,8 @@ func TestAMisusedSleepLeavesNoMark(t *testing.T) {
 		if _, err := future.Await(ctx, a); !errors.Is(err, future.ErrGoexit) {
 			return 0, fmt.Errorf("A: got %v, want ErrGoexit", err)
 		}
-		var pe *future.PanicError
-		if !errors.As(bErr, &pe) {
-			return 0, fmt.Errorf("B's sleep on A's context: got %v, want a panic error", bErr)
+		if !errors.Is(bErr, future.ErrWrongGoroutine) {
+			return 0, fmt.Errorf("B's sleep on A's context: got %v, want ErrWrongGoroutine", bErr)
 		}
 		c := loop.CreateTask(l, func(context.Context) (int, error) { runtime.Goexit(); return 0, nil })
 		if _, err := future.Await(ctx, c); !errors.Is(err, future.ErrGoexit) {
@@ -620,9 +620,8 @@ func TestAMisusedSleepLeavesNoMark(t *testing.T) {
 // TestPoolRefusesAnotherTasksContextWhileATaskYields has task B, on a pool
 // of one worker, Sleep and Await with the context of task A while A waits
 // in a sleep(0). Both return ErrWrongGoroutine and leave A alone; they used
-// to queue A a second time from B's goroutine. (On the single-thread loop
-// the runtime refuses the switch instead: see
-// TestAMisusedSleepLeavesNoMark.)
+// to queue A a second time from B's goroutine. (On the single-thread loop,
+// see TestAMisusedSleepLeavesNoMark.)
 func TestPoolRefusesAnotherTasksContextWhileATaskYields(t *testing.T) {
 	l := loop.NewPool(loop.WithWorkers(1))
 	defer func() { require.NoError(t, l.Close()) }()

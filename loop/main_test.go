@@ -10,8 +10,11 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// engines and eachEngine run every test on both loop engines.
+// engines and eachEngine run every test on each loop engine, and on a
+// third one this line adds: a pool of one worker, whose lone-worker paths
+// (CallSoon and yields straight to its queue, batches claimed without
+// thieves) the examples run on.
 var (
-	engines    = looptest.Engines
+	engines    = looptest.Add(looptest.PoolOf("pool1", 1))
 	eachEngine = looptest.Each
 )

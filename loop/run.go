@@ -55,7 +55,7 @@ func RunUntilComplete[T any](ctx context.Context, l *Loop, a future.Awaitable[T]
 		if ctx.Done() != nil {
 			defer context.AfterFunc(ctx, func() {
 				stop.Store(true)
-				l.eng.wakeup()
+				l.eng.Unpark()
 			})()
 		}
 	default:
@@ -67,13 +67,16 @@ func RunUntilComplete[T any](ctx context.Context, l *Loop, a future.Awaitable[T]
 	// future completes in a later run, must leave that run alone.
 	stopFn := func() {
 		if !stop.Load() {
-			l.eng.stop(stop)
+			l.eng.Stop(stop)
 		}
 	}
-	if !f.OnDone(func() { l.eng.post(stopFn) }) {
+	if !f.OnDone(func() { l.eng.Submit(stopFn) }) {
 		stop.Store(true)
 	}
-	if err := l.eng.run(stop); err != nil {
+	if err := l.eng.Run(stop); err != nil {
+		// The engine's thread is gone (a callback called runtime.Goexit):
+		// the loop is finished.
+		l.state.Store(stateClosed)
 		return zero, err
 	}
 	if !f.IsDone() {

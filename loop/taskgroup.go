@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop/internal/task"
 )
 
 // ErrGroupDone reports a task started in a TaskGroup whose Wait has
@@ -38,7 +39,7 @@ type TaskGroup struct {
 	// Gather); the group cancels its tasks itself.
 	values    context.Context
 	cancelCtx context.CancelCauseFunc // cancels the context NewTaskGroup returned
-	body      *task                   // the task that made the group; nil outside one
+	body      *task.Task              // the task that made the group; nil outside one
 
 	mu    sync.Mutex                   // protects the fields below
 	kids  map[future.Waitable]struct{} // tasks not finished
@@ -68,7 +69,7 @@ func NewTaskGroup(ctx context.Context) (*TaskGroup, context.Context) {
 	gctx, cancel := context.WithCancelCause(ctx)
 	g := &TaskGroup{cancelCtx: cancel, kids: make(map[future.Waitable]struct{})}
 	if err == nil {
-		if g.body = taskOf(ctx); g.body == nil {
+		if g.body = task.Of(ctx); g.body == nil {
 			err = fmt.Errorf("loop: NewTaskGroup: %w", ErrNoRunningLoop)
 		}
 	}
@@ -77,7 +78,7 @@ func NewTaskGroup(ctx context.Context) (*TaskGroup, context.Context) {
 		cancel(err)
 		return g, gctx
 	}
-	g.l, g.values = g.body.l, context.WithoutCancel(ctx)
+	g.l, g.values = loopOf(g.body), context.WithoutCancel(ctx)
 	return g, gctx
 }
 
@@ -167,7 +168,7 @@ func (g *TaskGroup) cancel(reason error) {
 	// time the loop must not look idle meanwhile. A spurious wake is
 	// harmless: the task parks again.
 	if g.body != nil {
-		g.body.wake()
+		g.body.Wake()
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop/internal/driver"
+	"github.com/goasyncio/asyncio/loop/internal/task"
 )
 
 // ErrTimeout reports that a time limit set by WaitFor or Timeout ran out.
@@ -137,7 +139,7 @@ func WaitFor[T any](ctx context.Context, a future.Awaitable[T], d time.Duration)
 // work under it fails instead of running without a limit.
 func Timeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
 	return scope(ctx, &timeoutError{op: "Timeout", limit: d}, func(l *Loop) int64 {
-		return addDeadline(l.clock.now(), d)
+		return driver.AddDeadline(l.drv.Now(), d)
 	})
 }
 
@@ -147,7 +149,7 @@ func Timeout(ctx context.Context, d time.Duration) (context.Context, context.Can
 // runs its timers.
 func TimeoutAt(ctx context.Context, when time.Time) (context.Context, context.CancelFunc) {
 	return scope(ctx, &timeoutError{op: "TimeoutAt"}, func(l *Loop) int64 {
-		return int64(when.Sub(l.clock.epoch))
+		return l.drv.At(when)
 	})
 }
 
@@ -158,25 +160,26 @@ func scope(ctx context.Context, cause *timeoutError, deadline func(*Loop) int64)
 		cancel(fmt.Errorf("%w: %s: nil context", future.ErrNil, cause.op))
 		return c, func() {}
 	}
-	t := taskOf(ctx)
+	t := task.Of(ctx)
 	if t == nil {
 		c, cancel := context.WithCancelCause(ctx)
 		cancel(fmt.Errorf("loop: %s: %w", cause.op, ErrNoRunningLoop))
 		return c, func() { cancel(context.Canceled) }
 	}
+	l := loopOf(t)
 	c, cancel := context.WithCancelCause(ctx)
 	sc := &scopeCtx{Context: c, cause: cause}
-	if !t.l.clock.virtual {
-		sc.deadline = t.l.clock.epoch.Add(time.Duration(deadline(t.l)))
+	if !l.drv.Virtual {
+		sc.deadline = l.drv.Time(deadline(l))
 	}
-	h, err := t.l.callAt(cause.op, deadline(t.l), func() {
+	h, err := l.callAt(cause.op, deadline(l), func() {
 		cancel(cause)
 		// Wake the task that set the limit now, on the loop, rather than
 		// only from the goroutine context.AfterFunc starts for a park under
 		// c: under virtual time the clock must not jump again before the
 		// task has seen its limit. A task not waiting under c takes this as
 		// a spurious wake and parks again.
-		t.wake()
+		t.Wake()
 	})
 	if err != nil {
 		cancel(fmt.Errorf("loop: %s: %w", cause.op, err))

@@ -93,7 +93,7 @@ func TestVirtualTimeOrdersManySleepers(t *testing.T) {
 					if err := loop.Sleep(ctx, time.Duration(d)*time.Hour); err != nil {
 						return 0, err
 					}
-					r.add(time.Duration(d * int(time.Hour)).String())
+					r.add((time.Duration(d) * time.Hour).String())
 					return d, nil
 				}))
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop/internal/task"
 )
 
 // ErrEmpty reports that Wait was given no futures (asyncio.wait raises
@@ -255,12 +256,12 @@ func eachDone[T any](fs []*future.Future[T], stop future.Waitable, done func(*fu
 // While the loop closes, Await refuses to suspend, so settle yields turns
 // instead until w's task has unwound. Outside a task it blocks.
 func settle(ctx context.Context, w future.Waitable) {
-	t := taskOf(ctx)
+	t := task.Of(ctx)
 	for !w.IsDone() {
 		switch {
 		case t == nil:
 			<-w.Done()
-		case t.l.closedForUsers():
+		case loopOf(t).closedForUsers():
 			_ = Sleep(t, 0)
 		default:
 			if err := t.Suspend(t, w); errors.Is(err, future.ErrWrongGoroutine) {

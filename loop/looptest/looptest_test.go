@@ -27,7 +27,7 @@ func TestEachRunsOnEveryEngineAndClosesTheLoop(t *testing.T) {
 	if len(seen) != len(looptest.Engines) {
 		t.Fatalf("ran on %d engines, want %d", len(seen), len(looptest.Engines))
 	}
-	if seen[0].ThreadID() == 0 || seen[1].ThreadID() != 0 {
+	if looptest.Engines[0].Name != "single" || looptest.Engines[1].Name != "pool" || seen[1].ThreadID() != 0 {
 		t.Errorf("want a single-thread loop, then a pool")
 	}
 	for _, l := range seen {

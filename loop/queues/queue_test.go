@@ -286,11 +286,11 @@ func TestEveryItemArrivesExactlyOnce(t *testing.T) {
 	}
 	// The engines as eachEngine runs them (a one-worker pool), and a
 	// parallel pool.
-	newLoops := []looptest.Engine{
-		{Name: "single", New: loop.NewSingleThread},
-		{Name: "pool", New: func(...loop.Option) *loop.Loop { return loop.NewPool(loop.WithWorkers(1)) }},
-		{Name: "parallel pool", New: func(...loop.Option) *loop.Loop { return loop.NewPool(loop.WithWorkers(4)) }},
+	var newLoops []looptest.Engine
+	for _, e := range looptest.Engines {
+		newLoops = append(newLoops, looptest.With(e, loop.WithWorkers(1)))
 	}
+	newLoops = append(newLoops, looptest.PoolOf("parallel pool", 4))
 
 	for _, o := range orders {
 		t.Run(o.name, func(t *testing.T) {

@@ -7,16 +7,23 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/goasyncio/asyncio/loop"
 )
 
-// Names lists the engines, in the order tests run them.
-var Names = []string{"single", "pool"}
+// Names lists the engines, in the order tests run them: loop.Engines().
+var Names = func() []string {
+	var names []string
+	for _, e := range loop.Engines() {
+		names = append(names, e.Name)
+	}
+	return names
+}()
 
 // Flag registers -engine on the default flag set.
 func Flag() *string {
-	return flag.String("engine", "single", "loop engine: single (one OS thread) or pool (worker goroutines)")
+	return flag.String("engine", "single", "loop engine: "+strings.Join(Names, " or "))
 }
 
 // New returns a new loop of the named engine, configured by opts (a test
@@ -31,14 +38,14 @@ func Flag() *string {
 // pool apart: each task body on its own goroutine, parked bodies holding no
 // worker, timers posted by the goroutine that runs the loop.
 func New(name string, opts ...loop.Option) (*loop.Loop, error) {
-	switch name {
-	case "single":
-		return loop.NewSingleThread(opts...), nil
-	case "pool":
-		// Later options win, so opts may still ask for more workers.
-		return loop.NewPool(append([]loop.Option{loop.WithWorkers(1)}, opts...)...), nil
+	for _, e := range loop.Engines() {
+		if e.Name == name {
+			// Later options win, so opts may still ask for more workers;
+			// a single-thread loop ignores the option.
+			return e.New(append([]loop.Option{loop.WithWorkers(1)}, opts...)...), nil
+		}
 	}
-	return nil, fmt.Errorf("unknown engine %q (want single or pool)", name)
+	return nil, fmt.Errorf("unknown engine %q (want %s)", name, strings.Join(Names, " or "))
 }
 
 // Main is the main function of an example: it reads -engine and runs the

@@ -1,0 +1,436 @@
+package engine
+
+import (
+	"fmt"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop/internal/driver"
+	"github.com/goasyncio/asyncio/loop/internal/osthread"
+	"github.com/goasyncio/asyncio/loop/internal/queue"
+	"github.com/goasyncio/asyncio/loop/internal/task"
+)
+
+// single is the engine of a single-thread loop. One goroutine, locked to
+// one OS thread for the loop's whole life, runs every callback; every task
+// body runs on a runtime coroutine made and resumed by that goroutine, so
+// it runs on the same thread. Suspending and resuming a body is a
+// coroutine switch, not a channel handoff: an iter.Pull round trip on a
+// locked thread costs about 75 ns where a channel ping-pong with a locked
+// goroutine costs about 30,000 (BenchmarkSuspendResume, go test -bench
+// SuspendResume ./bench/).
+type single struct {
+	host *task.Host
+	drv  *driver.Driver
+	jobs *atomic.Int64
+	tid  int // the loop thread's id; written before NewSingle returns
+
+	// Owned by the loop goroutine and the coroutines it drives, which run
+	// in lockstep with it.
+	ready, batch []entry
+	seq          uint64    // last local id's sequence number (see localID)
+	ran          [2]uint64 // highest id dispatched, per tag (see Cancels)
+	coros        task.Coros
+
+	cancels *Cancels
+	marks   marks // ran, published for Cancels while it holds ids
+
+	waking atomic.Int32      // wakes between their claim and their post (see Wake)
+	in     queue.MPSC[work]  // callbacks and task steps posted from other goroutines
+	cmds   chan *atomic.Bool // run until the flag is set; nil exits
+	reply  chan error        // one reply per run command
+	exited chan struct{}     // closed when the loop goroutine ends
+}
+
+// work is what a post queues: an entry without its id, which is made from
+// its position in the inbox.
+type work struct {
+	fn func()
+	t  *task.Task
+}
+
+// NewSingle returns the engine of a single-thread loop, with its goroutine
+// started and locked to its thread.
+func NewSingle(cfg Config) Engine {
+	s := &single{
+		host:   cfg.Host,
+		drv:    cfg.Driver,
+		jobs:   cfg.Jobs,
+		cmds:   make(chan *atomic.Bool),
+		reply:  make(chan error),
+		exited: make(chan struct{}),
+	}
+	s.cancels = newCancels(s.marks.load)
+	s.in.Init()
+	started := make(chan struct{})
+	go s.main(started)
+	<-started
+	return s
+}
+
+func (s *single) ThreadID() int { return s.tid }
+
+func (s *single) main(started chan<- struct{}) {
+	// Never unlocked: if this goroutine ends, its thread ends with it.
+	runtime.LockOSThread()
+	s.tid = osthread.ID()
+	osthread.SetNapSlack(driver.NapSlack)
+	close(started)
+	defer close(s.exited) // registered first, so it runs last
+	defer s.coros.StopFree()
+
+	normal := false
+	defer func() {
+		if !normal {
+			// A callback called runtime.Goexit. The thread goes with this
+			// goroutine, and every coroutine is bound to it: the loop is
+			// finished.
+			err := fmt.Errorf("loop: a callback called runtime.Goexit: %w", future.ErrGoexit)
+			s.host.Report(err)
+			s.reply <- err
+		}
+	}()
+	for stop := range s.cmds {
+		if stop == nil {
+			break
+		}
+		s.loop(stop)
+		s.reply <- nil
+	}
+	normal = true
+
+	// Reclaim the coroutines parked by a Goexit. Resuming one lets its
+	// Goexit finish, and iter.Pull then propagates the Goexit to this
+	// goroutine, which is ending anyway; they are bound to this thread, so
+	// no other goroutine may. Deferred calls go on running during a
+	// Goexit, so each one is reclaimed in turn.
+	for _, c := range s.coros.Exited() {
+		defer c.Reclaim()
+	}
+}
+
+func (s *single) Run(stop *atomic.Bool) error {
+	select {
+	case s.cmds <- stop:
+	case <-s.exited:
+		return fmt.Errorf("loop: thread has exited: %w", future.ErrGoexit)
+	}
+	return <-s.reply
+}
+
+func (s *single) Shutdown() {
+	select {
+	case s.cmds <- nil:
+	case <-s.exited:
+	}
+	<-s.exited
+}
+
+// loop runs iterations until stop is set, checking it between iterations as
+// asyncio's run_forever does.
+func (s *single) loop(stop *atomic.Bool) {
+	d := s.drv
+	// How many naps in a row found the entry at the inbox's head being
+	// written (see writtenNaps).
+	written := 0
+	for !stop.Load() {
+		if d.Len() != 0 {
+			// Due timers go after what is ready, posted callbacks
+			// included, as in asyncio.
+			s.drainInbox()
+			s.fireDue()
+		}
+		// What was posted before this point runs in this iteration,
+		// after what is in the ready queue (see drainInbox for why that
+		// keeps FIFO order).
+		end := s.in.Tail()
+		if len(s.ready) == 0 && !s.in.Ready() {
+			// Announce the park before the last look, so that a poster
+			// either is told to unpark or its post is seen here. The
+			// last look is at the reserved positions, not at the next
+			// entry: a poster reserves with a sequentially consistent
+			// add before it reads the announcement, but may still be
+			// writing its entry.
+			d.Announce()
+			switch {
+			case stop.Load():
+				d.Withdraw()
+			case !s.in.Reserved():
+				d.Park(0, s.quiet)
+			default:
+				// A poster is in the middle of a post, and likely of a
+				// stream of them: nap (see writtenNaps).
+				if s.in.Ready() {
+					written = 0
+				} else if written++; written > writtenNaps {
+					// Its poster stopped before its stamp.
+					written = 0
+					d.Park(writtenBackstop, s.quiet)
+					break
+				}
+				d.Withdraw()
+				d.Nap(inFlightNap)
+			}
+			continue
+		}
+		written = 0
+		// Run the callbacks that were ready when the iteration began;
+		// those they schedule wait for the next one. (Written out here
+		// rather than in a function: see entry.)
+		s.batch, s.ready = s.ready, s.batch[:0]
+		for i := 0; i < len(s.batch); {
+			i = s.runFrom(s.batch, i)
+		}
+		clear(s.batch)
+		// Then the posted ones, straight from the inbox: a backlog of any
+		// length is run without being copied.
+		for !s.runPosted(end, stop) {
+		}
+		// Publishing the watermark costs atomic stores; while the loop
+		// runs, it matters only when someone has cancelled a handle. A
+		// Cancel made while none was recorded may record an id that has
+		// run; the next iterations publish, and a sweep drops it.
+		if s.cancels.Active() {
+			s.marks.publish(s.ran)
+		}
+	}
+	s.marks.publish(s.ran) // for Cancels made between runs
+}
+
+// quiet reports, for virtual time, that nothing can happen on the loop
+// before its next timer: no executor job in flight, no wake on its way to
+// the inbox, nothing posted. waking is read before the inbox: a wake that
+// has ended has posted.
+func (s *single) quiet() bool {
+	return s.jobs.Load() == 0 && s.waking.Load() == 0 && !s.in.Reserved()
+}
+
+// runFrom runs b[i:] and returns len(b), or the index after a callback that
+// panicked. One deferred recover covers the whole batch, so a callback
+// costs no defer of its own.
+func (s *single) runFrom(b []entry, i int) (next int) {
+	normal := false
+	defer func() {
+		if normal {
+			return
+		}
+		if r := recover(); r != nil {
+			s.host.Report(future.NewPanicError(r))
+			next = i + 1
+		}
+		// Otherwise runtime.Goexit: main's deferred call takes over.
+	}()
+	c := s.cancels
+	for ; i < len(b); i++ {
+		e := b[i]
+		s.ran[e.id&1] = e.id
+		if c.n.Load() != 0 && c.Take(e.id) {
+			continue
+		}
+		if e.t != nil {
+			if e.t.Step(&s.coros) == task.Requeue {
+				s.requeue(e.t)
+			}
+		} else {
+			e.fn()
+		}
+	}
+	normal = true
+	return i
+}
+
+// runPosted runs the posted entries before position end, in order, taken
+// one at a time from the inbox (a callback may drain the rest into the
+// ready queue meanwhile: see drainInbox). While nothing local is queued and
+// the loop is not stopping, it goes on with entries posted since, up to
+// postedBurst of them: a stream of posts is then run in long batches
+// rather than one loop iteration each, and FIFO order still holds, since
+// every local entry would have gone behind them. It stops early at an
+// entry still being written, and returns false after a callback that
+// panicked, to be called again for the rest, as runFrom is.
+func (s *single) runPosted(end uint64, stop *atomic.Bool) (ok bool) {
+	normal := false
+	defer func() {
+		if normal {
+			return
+		}
+		if r := recover(); r != nil {
+			s.host.Report(future.NewPanicError(r))
+		}
+		// Otherwise runtime.Goexit: main's deferred call takes over.
+	}()
+	c := s.cancels
+	for limit := end + postedBurst; s.in.Head() < end ||
+		(s.in.Head() < limit && len(s.ready) == 0 && !stop.Load()); {
+		w, pos, ok := s.in.Pop()
+		if !ok {
+			break
+		}
+		id := postedID(pos)
+		s.ran[1] = id
+		if c.n.Load() != 0 && c.Take(id) {
+			continue
+		}
+		if w.t != nil {
+			if w.t.Step(&s.coros) == task.Requeue {
+				s.requeue(w.t)
+			}
+		} else {
+			w.fn()
+		}
+	}
+	normal = true
+	return true
+}
+
+// postedBurst bounds how many entries posted after an iteration began
+// runPosted takes in that iteration, so that timers are still looked at.
+const postedBurst = 1024
+
+// writtenNaps is how many naps in a row the loop takes for an entry that
+// is being written before it parks instead.
+//
+// When the loop is about to park, it looks at the positions posters have
+// reserved. If there is one, a poster is in the middle of a post, and
+// likely of a stream of them, so the loop naps briefly, without announcing
+// it (posters need not unpark it), and looks again. That poster may also
+// have read the announcement before the loop made it, so that no unpark
+// would come; but then it had already issued its stamp, which reaches this
+// core within nanoseconds. A stream runs ahead meanwhile, and the loop
+// then takes a long batch, reading cache lines the poster has finished
+// with. Measured on a single poster's stream: 17 ns a post against 25-29
+// ns for a loop that napped only while the entry at the head was
+// unwritten, and 45 ns for one that spun until it was written
+// (BenchmarkCallSoonThreadsafe/Loop/single).
+//
+// If the entry is still unwritten after writtenNaps naps (about 100 us,
+// see driver.NapSlack), its poster stopped before its stamp (preempted,
+// say): it has yet to read the announcement, which is made, so the loop
+// can park, and hand it the processor a nap keeps (a poster waiting for
+// one would otherwise wait for the scheduler's 10 ms preemption). A
+// runtime timer backs that park up, against a stamp slower than the naps
+// to arrive.
+const writtenNaps = 8
+
+// inFlightNap is the nap the loop takes for an entry being written (see
+// writtenNaps).
+const inFlightNap = time.Microsecond
+
+// writtenBackstop bounds the park after writtenNaps naps.
+const writtenBackstop = time.Millisecond
+
+// fireDue queues the timers that are due.
+func (s *single) fireDue() {
+	for _, tm := range s.drv.Due() {
+		s.seq++
+		s.ready = append(s.ready, entry{fn: tm.Fire, id: localID(s.seq)})
+	}
+}
+
+// drainInbox moves posted callbacks to the ready queue. It is called before
+// anything is appended to the ready queue on the loop (CallSoon, a task's
+// requeue after a yield), so that what a step scheduled through the
+// thread-safe paths (CreateTask, wakeups of tasks awaiting a future it
+// completed) still goes ahead of what it, or a later step, schedules
+// locally: asyncio's FIFO order, kept without knowing which thread posted.
+// It costs an atomic load when the inbox is empty. An entry another
+// goroutine is still writing may sit ahead of the step's own posts; it is
+// waited for (a few instructions, unless its poster was preempted) so that
+// the step's posts are not left behind it.
+//
+// It is not called after every callback: that would read the posters'
+// cache line once per callback while another goroutine posts in a stream,
+// moving it between cores each time. Posted items wait for the next
+// iteration anyway, so fetching them at its start changes no order.
+func (s *single) drainInbox() {
+	if s.in.Reserved() {
+		s.drainAll()
+	}
+}
+
+// drainAll is drainInbox's slow path, apart so that the check inlines. It
+// takes the entries reserved when it started, and no more: a goroutine
+// posting in a stream would otherwise keep it taking for ever.
+func (s *single) drainAll() {
+	for end := s.in.Tail(); s.in.Head() != end; {
+		for s.in.Head() < end {
+			w, pos, ok := s.in.Pop()
+			if !ok {
+				break
+			}
+			s.ready = append(s.ready, entry{fn: w.fn, t: w.t, id: postedID(pos)})
+		}
+		if s.in.Head() != end {
+			runtime.Gosched()
+		}
+	}
+}
+
+// CallSoon queues fn behind what is ready: for code on the loop's thread
+// while the loop runs.
+func (s *single) CallSoon(fn func()) Handle {
+	// What this step posted (a CreateTask, say) was scheduled first.
+	s.drainInbox()
+	s.seq++
+	id := localID(s.seq)
+	s.ready = append(s.ready, entry{fn: fn, id: id})
+	return Handle{c: s.cancels, id: id}
+}
+
+// requeue puts a task that yielded back at the end of the ready queue.
+func (s *single) requeue(t *task.Task) {
+	s.drainInbox() // what the step scheduled goes before its own requeue
+	s.seq++
+	s.ready = append(s.ready, entry{t: t, id: localID(s.seq)})
+}
+
+func (s *single) CallSoonThreadsafe(fn func()) Handle {
+	pos := s.in.Push(work{fn: fn})
+	s.drv.Unpark()
+	return Handle{c: s.cancels, id: postedID(pos)}
+}
+
+func (s *single) Submit(fn func()) {
+	s.in.Push(work{fn: fn})
+	s.drv.Unpark()
+}
+
+// Start queues a new task's first step, from any goroutine.
+func (s *single) Start(t *task.Task) {
+	s.in.Push(work{t: t})
+	s.drv.Unpark()
+}
+
+// StartTasks queues ts, in order, with one wakeup.
+func (s *single) StartTasks(ts []*task.Task) {
+	for _, t := range ts {
+		s.in.Push(work{t: t})
+	}
+	s.drv.Unpark()
+}
+
+// Stop ends the run after the current batch, which holds every callback
+// posted before the stop callback (see loop.RunUntilComplete).
+func (s *single) Stop(stop *atomic.Bool) { stop.Store(true) }
+
+func (s *single) Unpark() { s.drv.Unpark() }
+
+func (s *single) Wake(t *task.Task) {
+	// waking covers the window between the claim and the post: a wake
+	// from another goroutine (a context's AfterFunc) that has claimed the
+	// task but not yet posted it must keep virtual time from jumping.
+	s.waking.Add(1)
+	if t.ClaimWake() {
+		s.in.Push(work{t: t})
+		s.drv.Unpark()
+	}
+	if s.waking.Add(-1) == 0 && s.drv.Virtual {
+		s.drv.Unpark() // Park may be waiting for this wake to end
+	}
+}
+
+// OnLoopThread reports whether the caller runs on the loop's thread; where
+// the OS gives no thread id, it cannot tell and reports true.
+func (s *single) OnLoopThread() bool { return s.tid == 0 || osthread.ID() == s.tid }

@@ -1,0 +1,80 @@
+package task
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/goasyncio/asyncio/future"
+)
+
+// Host is what the tasks of one loop share with it. The loop fills in the
+// exported fields before any task is made and never changes them; the
+// registry and the closing flag are its own.
+type Host struct {
+	// Engine wakes the loop's tasks.
+	Engine Engine
+	// Owner is the loop, as the executor its tasks' futures belong to.
+	Owner future.Executor
+	// Report passes an error nobody else can receive to the loop's
+	// exception handler; it must not panic.
+	Report func(error)
+	// Debug turns on the checks of the loop's WithDebug; Slow is its
+	// slow-step duration, and ReportSlow reports a callback (task false)
+	// or task step that ran longer.
+	Debug      bool
+	Slow       time.Duration
+	ReportSlow func(task bool, d time.Duration)
+
+	closing atomic.Bool // set by Close's snapshot, under the registry's lock
+	reg     registry
+}
+
+// Engine is what a task needs of the engine running it.
+type Engine interface {
+	// Wake queues t's next step if t is suspended (see Task.Wake), from
+	// any goroutine.
+	Wake(t *Task)
+	// OnLoopThread reports whether the caller runs on the loop's own
+	// thread, for the checks of debug mode; an engine without one
+	// reports true.
+	OnLoopThread() bool
+}
+
+// Body is the typed half of a task: its coroutine and its future, kept in
+// package loop.
+type Body interface {
+	// Run calls the coroutine body with ctx and completes the future.
+	Run(ctx context.Context)
+	// Fail completes the future with err without running the body.
+	Fail(err error)
+	// Parent is the context the task's own is rooted at. It is kept in
+	// the typed half, so that a Gather's children share their Gather's
+	// instead of holding 16 bytes of it each.
+	Parent() context.Context
+}
+
+// Closing reports whether Close has begun: tasks can no longer be added,
+// and Await refuses to suspend.
+func (h *Host) Closing() bool { return h.closing.Load() }
+
+// CheckSlow reports a callback or task step that ran for d, if that is
+// longer than the slow-callback duration (debug mode).
+func (h *Host) CheckSlow(task bool, d time.Duration) {
+	if d > h.Slow {
+		h.ReportSlow(task, d)
+	}
+}
+
+// processStart is the origin of Monotonic.
+var processStart = time.Now()
+
+// Monotonic returns the time on the monotonic clock since the process
+// started: a duration is a third of a time.Time's size, which matters in a
+// task record.
+func Monotonic() time.Duration { return time.Since(processStart) }
+
+// closedErr is the error of an operation refused because the loop is
+// closing; it matches future.ErrClosed, as the loop's closedErr does.
+func closedErr(op string) error { return fmt.Errorf("loop: %s: %w", op, future.ErrClosed) }

@@ -1,0 +1,132 @@
+package task
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/goasyncio/asyncio/future"
+)
+
+// Suspend implements future.Suspender: Await calls it with a pending future.
+//
+// The claim from running to parking makes the task the caller's: of two
+// goroutines that call Suspend with the same task's context, at most one
+// parks it, and the other gets ErrWrongGoroutine. The tempting version
+// that only loads the state lets both through, and both then switch the
+// same coroutine.
+//
+// In debug mode, the single-thread engine also checks the thread: a
+// goroutine other than the body would otherwise switch the body's runtime
+// coroutine, which aborts the process.
+func (t *Task) Suspend(ctx context.Context, w future.Waitable) error {
+	if t.host.Debug && !t.host.Engine.OnLoopThread() {
+		return fmt.Errorf("%w: Await with the context of a task, outside the loop's thread", future.ErrWrongGoroutine)
+	}
+	if !t.state.claimPark() {
+		return fmt.Errorf("%w: Await with the context of a task that is not running here", future.ErrWrongGoroutine)
+	}
+	for {
+		if err := t.mustStop(ctx, w); err != nil || w.IsDone() {
+			t.state.unpark()
+			return err
+		}
+		t.mu.Lock()
+		if t.cancelPending.Load() { // set under mu with ext.cause
+			t.mu.Unlock()
+			continue // a cancellation arrived; deliver it
+		}
+		t.waitingOn = w
+		t.mu.Unlock()
+
+		if t.wakeFn == nil {
+			t.wakeFn = t.Wake
+		}
+		t.stepEnds()
+		t.co.park(ctx, w) // returns with the task running again
+		t.stepBegins()
+
+		t.mu.Lock()
+		t.waitingOn = nil
+		t.mu.Unlock()
+		t.state.reclaimPark()
+	}
+}
+
+// mustStop returns the error that ends a Suspend before, or instead of,
+// parking: a delivered cancellation, a closing loop, or ctx ending.
+func (t *Task) mustStop(ctx context.Context, w future.Waitable) error {
+	if err := t.takeCancel(); err != nil {
+		return err
+	}
+	if t.host.Closing() && !w.IsDone() {
+		return future.Cancelled(closedErr("Await"))
+	}
+	if ctx != context.Context(t) && ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return nil
+}
+
+// Yield is Sleep(ctx, 0): the task goes to the back of its engine's ready
+// queue and resumes on a later turn. It returns a cancellation delivered
+// meanwhile.
+//
+// The claim from running to yielding makes the yield the caller's, as
+// Suspend's claim does a park: a Sleep or Await with this task's context
+// from another task is refused until the yield is over. The state stays
+// yielding until the engine resumes the task, so no wake can queue it a
+// second time meanwhile.
+func (t *Task) Yield() error {
+	if t.cancelPending.Load() || t.host.Debug {
+		return t.yieldSlow()
+	}
+	if !t.state.claimYield() {
+		return errYieldNotRunning
+	}
+	// The fast path: every call active across the coroutine switch costs
+	// a mispredicted return (the switch swaps stacks under the CPU's
+	// return-address predictor), so it is written out here rather than
+	// through yieldSlow's helpers. Once claimed, the task is running, and
+	// its coroutine may be read.
+	c := t.co
+	c.yielding = true
+	c.yield(struct{}{})
+	return t.takeCancel()
+}
+
+var errYieldNotRunning = fmt.Errorf("%w: Sleep on a task that is not running here", future.ErrWrongGoroutine)
+
+// yieldSlow is Yield for a task with a cancellation to deliver, or in
+// debug mode.
+func (t *Task) yieldSlow() error {
+	if t.host.Debug && !t.host.Engine.OnLoopThread() {
+		return fmt.Errorf("%w: Sleep with the context of a task, outside the loop's thread", future.ErrWrongGoroutine)
+	}
+	if !t.state.claimYield() {
+		return errYieldNotRunning
+	}
+	if err := t.takeCancel(); err != nil {
+		t.state.unyield()
+		return err
+	}
+	t.stepEnds()
+	t.co.yielding = true
+	t.co.yield(struct{}{})
+	t.stepBegins()
+	return t.takeCancel()
+}
+
+// Of returns the task whose context ctx is, or is derived from, and nil
+// if there is none.
+func Of(ctx context.Context) *Task {
+	if t, ok := ctx.(*Task); ok {
+		return t
+	}
+	if ctx == nil {
+		return nil
+	}
+	t, _ := ctx.Value(future.SuspenderKey{}).(*Task)
+	return t
+}
+
+var _ future.Suspender = (*Task)(nil)

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"runtime"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -94,6 +95,11 @@ func TestGoexitInCoroutineIsReported(t *testing.T) {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestGoexitInCoroutineIsReported$")
 		cmd.Env = append(os.Environ(), "LOOP_GOEXIT_CHILD=1")
 		out, err := cmd.CombinedOutput()
+		if errors.Is(err, syscall.ENOEXEC) {
+			// Run under a user-mode emulator (.ci/run's linux/arm64 pass)
+			// that the kernel does not know to start the binary with.
+			t.Skip("the test binary cannot start itself here:", err)
+		}
 		require.NoError(t, err, "child: %s", out)
 	})
 	t.Run("pool", func(t *testing.T) {

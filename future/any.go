@@ -53,7 +53,8 @@ func Any[T any](fs ...*Future[T]) *Future[T] {
 		return p.Future()
 	}
 	s := &anyState[T]{p: p, errs: make([]error, len(fs)), left: len(fs)}
-	watch(fs, p.Future(), s.done, s.release)
+	p.Future().OnDone(s.release)
+	OnEach(fs, p.Future(), func(i int) { s.done(i, fs[i]) })
 	return p.Future()
 }
 
@@ -112,7 +113,7 @@ func Race[T any](fs ...*Future[T]) *Future[T] {
 	}
 	// No state to share: the first Complete wins and later ones return
 	// ErrAlreadyDone, which is the race itself.
-	watch(fs, p.Future(), func(_ int, f *Future[T]) { _ = p.Complete(f.Result()) }, nil)
+	OnEach(fs, p.Future(), func(i int) { _ = p.Complete(fs[i].Result()) })
 	return p.Future()
 }
 

@@ -46,12 +46,13 @@ type Result[T any] struct {
 //     TaskGroup, which own the tasks they cancel.
 //   - Cancelling the result completes it as cancelled at once and drops
 //     what it had collected; the inputs carry on.
-//   - Inputs are looked at in argument order: one already complete is
-//     handled at once, a pending one gets a callback, and registration
-//     stops as soon as the result is decided. A callback does nothing once
-//     the result is complete and keeps only a small record, not the values. A Future cannot drop a callback,
-//     so it stays until its input completes: racing again and again against
-//     a future that never completes grows that future's callback list.
+//   - Inputs already complete are handled first, in argument order; then
+//     each pending one gets a callback, and registration stops as soon as
+//     the result is decided (see OnEach). A callback does nothing once the
+//     result is complete and keeps only a small record, not the values. A
+//     Future cannot drop a callback, so it stays until its input completes:
+//     racing again and again against a future that never completes grows
+//     that future's callback list.
 func All[T any](fs ...*Future[T]) *Future[[]T] {
 	p := NewPromise[[]T]()
 	if err := checkNil("All", fs); err != nil {
@@ -74,7 +75,8 @@ func All[T any](fs ...*Future[T]) *Future[[]T] {
 		return p.Future()
 	}
 	s := &allState[T]{p: p, values: make([]T, len(fs)), left: len(fs)}
-	watch(fs, p.Future(), s.done, s.release)
+	p.Future().OnDone(s.release)
+	OnEach(fs, p.Future(), func(i int) { s.done(i, fs[i]) })
 	return p.Future()
 }
 
@@ -155,7 +157,8 @@ func AllSettled[T any](fs ...*Future[T]) *Future[[]Result[T]] {
 		_ = p.Resolve(s.results)
 		return p.Future()
 	}
-	watch(pending, p.Future(), s.done, s.release)
+	p.Future().OnDone(s.release)
+	OnEach(pending, p.Future(), func(i int) { s.done(i, pending[i]) })
 	return p.Future()
 }
 
@@ -190,37 +193,6 @@ func (s *settledState[T]) release() {
 	s.mu.Lock()
 	s.results = nil
 	s.mu.Unlock()
-}
-
-// watch calls done(i, fs[i]) once each input completes, for as long as out
-// is pending, and release once out completes, whoever completes it. Inputs
-// already complete are handled at once, in argument order; nil entries are
-// skipped. Registration stops as soon as out is complete.
-//
-// done runs on the goroutine that completes the input, inside that input's
-// completion, so it must be quick and must not block (OnDone's contract).
-func watch[T, R any](fs []*Future[T], out *Future[R], done func(int, *Future[T]), release func()) {
-	if release != nil {
-		out.OnDone(release)
-	}
-	for i, f := range fs {
-		if out.IsDone() {
-			return
-		}
-		if f == nil {
-			continue
-		}
-		// Looking before registering saves the closure for inputs that are
-		// already complete; OnDone reporting false covers the input that
-		// completes in between.
-		if f.IsDone() || !f.OnDone(func() {
-			if !out.IsDone() {
-				done(i, f)
-			}
-		}) {
-			done(i, f)
-		}
-	}
 }
 
 // checkNil returns an error matching ErrNil naming the first nil future.

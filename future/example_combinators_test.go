@@ -94,3 +94,21 @@ func ExampleFinally() {
 	// releasing the slot
 	// refused
 }
+
+// OnEach is the fan-in under the combinators: a callback per input, as
+// each completes, the complete ones first.
+func ExampleOnEach() {
+	a, b, c := future.NewPromise[string](), future.NewPromise[string](), future.NewPromise[string]()
+	fs := []*future.Future[string]{a.Future(), b.Future(), c.Future()}
+	_ = b.Resolve("b, complete before")
+	future.OnEach(fs, nil, func(i int) {
+		v, _ := fs[i].Result()
+		fmt.Println(i, v)
+	})
+	_ = c.Resolve("c, later")
+	_ = a.Resolve("a, last")
+	// Output:
+	// 1 b, complete before
+	// 2 c, later
+	// 0 a, last
+}

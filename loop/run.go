@@ -11,7 +11,8 @@ import (
 
 // RunUntilComplete runs l until a completes and returns a's typed result
 // (asyncio's run_until_complete). a is a Coroutine, which becomes the loop's
-// main task, or a Future. The loop runs nothing before the call and nothing
+// main task, or a Future (a type of the caller's that embeds either becomes
+// a main task that awaits it). The loop runs nothing before the call and nothing
 // after it returns: callbacks and tasks scheduled meanwhile wait for the next
 // run.
 //
@@ -39,27 +40,21 @@ func RunUntilComplete[T any](ctx context.Context, l *Loop, a future.Awaitable[T]
 	}
 	defer l.state.CompareAndSwap(stateRunning, stateIdle)
 
-	var f *future.Future[T]
+	if err := check("RunUntilComplete", -1, l, a); err != nil {
+		return zero, err
+	}
 	stop := new(atomic.Bool)
-	switch a := a.(type) {
-	case future.Coroutine[T]:
-		f = createTask(ctx, l, a)
+	f, c := coroutineOf(a)
+	if c != nil {
+		f = createTask(ctx, l, c)
 		if ctx.Done() != nil {
 			defer context.AfterFunc(ctx, func() { f.Cancel(context.Cause(ctx)) })()
 		}
-	case *future.Future[T]:
-		if a == nil {
-			return zero, fmt.Errorf("%w: RunUntilComplete: nil future", future.ErrNil)
-		}
-		f = a
-		if ctx.Done() != nil {
-			defer context.AfterFunc(ctx, func() {
-				stop.Store(true)
-				l.eng.Unpark()
-			})()
-		}
-	default:
-		return zero, fmt.Errorf("%w: RunUntilComplete: unsupported awaitable %T", future.ErrNil, a)
+	} else if ctx.Done() != nil {
+		defer context.AfterFunc(ctx, func() {
+			stop.Store(true)
+			l.eng.Unpark()
+		})()
 	}
 	// As asyncio's run_until_complete, stop through a callback: the
 	// future's own done callbacks, posted right after it, still run. A run

@@ -17,7 +17,8 @@ import (
 // just before the stop that then parks. On the old pool the task's worker
 // permit went to the stopping run, and the callback was left for the next
 // run (TestPoolRunsWhatWasPostedBeforeTheStop, before the pool's workers
-// ran coroutines).
+// ran coroutines). With one worker, so that the stop callback cannot run
+// while the callback that queues beside it still does.
 func TestARunRunsWhatWasQueuedBeforeItsStop(t *testing.T) {
 	eachEngine(t, func(t *testing.T, l *loop.Loop) {
 		main, gate := future.NewPromise[int](), future.NewPromise[int]()
@@ -37,5 +38,5 @@ func TestARunRunsWhatWasQueuedBeforeItsStop(t *testing.T) {
 		_, err = loop.RunUntilComplete(context.Background(), l, main.Future())
 		require.NoError(t, err)
 		assert.True(t, ran, "a callback queued before the stop did not run in that run")
-	})
+	}, loop.WithWorkers(1))
 }

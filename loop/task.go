@@ -82,39 +82,3 @@ func newTask[T any](parent context.Context, l *Loop, c future.Coroutine[T]) (*fu
 	}
 	return &tt.f, t
 }
-
-// startBatch queues the tasks a combinator makes in batches: one wakeup of
-// the engine per batch instead of one per task (on the pool, the inbox's
-// lock was a sixth of a Gather's time: BenchmarkGather/Loop/pool). Tasks
-// start in the order added; none waits longer than until the batch fills
-// or flush.
-type startBatch struct {
-	l  *Loop
-	ts []*task.Task
-}
-
-// startBatchLen bounds a batch: a worker may start on the first tasks of a
-// long Gather while its caller is still making the rest.
-const startBatchLen = 64
-
-func (b *startBatch) add(t *task.Task) {
-	if t == nil {
-		return
-	}
-	if b.ts == nil {
-		b.ts = make([]*task.Task, 0, startBatchLen)
-	}
-	b.ts = append(b.ts, t)
-	if len(b.ts) == startBatchLen {
-		b.flush()
-	}
-}
-
-// flush queues the tasks added since the last flush.
-func (b *startBatch) flush() {
-	if len(b.ts) > 0 {
-		b.l.eng.StartTasks(b.ts)
-		clear(b.ts)
-		b.ts = b.ts[:0]
-	}
-}

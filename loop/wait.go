@@ -78,7 +78,7 @@ func Wait[T any](ctx context.Context, fs []*future.Future[T], when ReturnWhen, t
 	}
 
 	s := &waitState[T]{when: when, ready: future.NewPromise[struct{}](), left: len(fs)}
-	eachDone(fs, s.ready.Future(), s.done)
+	future.OnEach(fs, s.ready.Future(), func(i int) { s.done(fs[i]) })
 	if l != nil && !s.ready.Future().IsDone() {
 		h, terr := l.CallLater(timeout, func() { _ = s.ready.Resolve(struct{}{}) })
 		if terr != nil {
@@ -154,7 +154,7 @@ func AsCompleted[T any](ctx context.Context, fs ...*future.Future[T]) iter.Seq2[
 		}
 		q := &completions[T]{}
 		defer q.stop()
-		eachDone(fs, nil, q.push)
+		future.OnEach(fs, nil, func(i int) { q.push(fs[i]) })
 		for range fs {
 			f, err := q.next(ctx)
 			if err != nil {
@@ -219,30 +219,6 @@ func (q *completions[T]) stop() {
 	q.stopped = true
 	q.queue = nil
 	q.mu.Unlock()
-}
-
-// eachDone calls done once for each of fs as it completes: first for those
-// already complete, in the order of fs, then from a callback on each of the
-// others. It stops registering callbacks once stop (if not nil) is done.
-func eachDone[T any](fs []*future.Future[T], stop future.Waitable, done func(*future.Future[T])) {
-	seen := make([]bool, len(fs)) // done already called for fs[i]
-	for i, f := range fs {
-		if f.IsDone() {
-			seen[i] = true
-			done(f)
-		}
-	}
-	for i, f := range fs {
-		if seen[i] {
-			continue
-		}
-		if stop != nil && stop.IsDone() {
-			return
-		}
-		if !f.OnDone(func() { done(f) }) {
-			done(f) // completed since the first loop looked
-		}
-	}
 }
 
 // settle waits until w has completed, whatever happens to the caller

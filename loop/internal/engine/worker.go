@@ -46,7 +46,7 @@ type worker struct {
 
 	mu sync.Mutex       // protects q
 	q  queue.FIFO[item] // ready entries: thieves may take them
-	qn atomic.Int32     // q.Len(), for thieves' and parkers' look without the lock
+	qn atomic.Int32     // about q.Len(), for thieves' and parkers' look without the lock: never below it
 
 	// The worker's own, touched only by its goroutine and the coroutines
 	// it resumes, which run in lockstep with it.
@@ -203,7 +203,13 @@ func (w *worker) claimOwn() bool {
 		w.budget -= got
 	}
 	left := w.q.Len()
-	w.qn.Store(int32(left))
+	if left == 0 {
+		// qn may run high (thieves then find less than it says), never
+		// low: a worker about to park reads it for work to steal. So only
+		// its fall to zero needs the store (an XCHG), not every claim
+		// (BenchmarkGather/Loop/pool).
+		w.qn.Store(0)
+	}
 	w.mu.Unlock()
 	if left > 0 && p.n > 1 && p.idle.Load() > 0 {
 		p.unparkOne() // something to steal

@@ -30,7 +30,7 @@ type kids[T any] struct {
 	sink   sink[T]
 	stop   future.Waitable // the combinator's result: once it is complete, futures passed in are not watched
 	k      []kid[T]        // k[:published] may be read by any goroutine
-	nfut   int      // futures passed in
+	nfut   int             // futures passed in
 
 	mu        sync.Mutex // protects the fields below
 	published int        // children made and visible to cancelOwn

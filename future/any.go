@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 )
 
 // ErrEmpty reports that Any or Race was given no futures: with nothing to
@@ -47,53 +46,33 @@ func (e *AggregateError) Unwrap() []error { return e.Errors }
 // listed under All (no goroutine, inputs never cancelled, cancelling the
 // result) hold here too.
 func Any[T any](fs ...*Future[T]) *Future[T] {
-	p := NewPromise[T]()
 	if err := checkInputs("Any", fs); err != nil {
-		_ = p.Reject(err)
-		return p.Future()
+		return rejected[T](err)
 	}
-	s := &anyState[T]{p: p, errs: make([]error, len(fs)), left: len(fs)}
-	p.Future().OnDone(s.release)
+	p := NewPromise[T]()
+	s := &anyState[T]{p: p, t: newTally[error](len(fs))}
+	p.Future().OnDone(s.t.release)
 	OnEach(fs, p.Future(), func(i int) { s.done(i, fs[i]) })
 	return p.Future()
 }
 
-// anyState is what Any has collected.
+// anyState is what Any has collected: each input's error.
 type anyState[T any] struct {
 	p Promise[T]
-
-	mu   sync.Mutex // protects the fields below
-	errs []error    // nil once the result is settled
-	left int        // inputs not complete yet
+	t tally[error]
 }
 
 func (s *anyState[T]) done(i int, f *Future[T]) {
 	v, err := f.Result()
 	if err == nil {
-		// The first value wins; a later Resolve changes nothing.
-		_ = s.p.Resolve(v)
+		if s.t.settle() { // the first value wins
+			_ = s.p.Resolve(v)
+		}
 		return
 	}
-	s.mu.Lock()
-	if s.errs == nil {
-		s.mu.Unlock()
-		return
+	if errs, last := s.t.put(i, err); last {
+		_ = s.p.Reject(&AggregateError{Errors: errs})
 	}
-	s.errs[i] = err
-	if s.left--; s.left > 0 {
-		s.mu.Unlock()
-		return
-	}
-	agg := &AggregateError{Errors: s.errs}
-	s.errs = nil
-	s.mu.Unlock() // before Reject, as in allState.done
-	_ = s.p.Reject(agg)
-}
-
-func (s *anyState[T]) release() {
-	s.mu.Lock()
-	s.errs = nil
-	s.mu.Unlock()
 }
 
 // Race returns a future completed the way the first input to complete
@@ -106,11 +85,10 @@ func (s *anyState[T]) release() {
 // result, a callback per pending input) hold here too; among inputs already
 // complete, the first argument wins.
 func Race[T any](fs ...*Future[T]) *Future[T] {
-	p := NewPromise[T]()
 	if err := checkInputs("Race", fs); err != nil {
-		_ = p.Reject(err)
-		return p.Future()
+		return rejected[T](err)
 	}
+	p := NewPromise[T]()
 	// No state to share: the first Complete wins and later ones return
 	// ErrAlreadyDone, which is the race itself.
 	OnEach(fs, p.Future(), func(i int) { _ = p.Complete(fs[i].Result()) })

@@ -26,9 +26,7 @@ import "fmt"
 // results. A nil f or fn gives a future failed with an error matching ErrNil.
 func Catch[T any](f *Future[T], fn func(error) (T, error)) *Future[T] {
 	if f == nil || fn == nil {
-		p := NewPromise[T]()
-		_ = p.Reject(nilArg("Catch", "future or function"))
-		return p.Future()
+		return rejected[T](nilArg("Catch", "future or function"))
 	}
 	p := NewPromiseOn[T](f.owner)
 	// The error AddDoneCallback may return is an inline callback's panic;
@@ -61,9 +59,7 @@ func Catch[T any](f *Future[T], fn func(error) (T, error)) *Future[T] {
 // A nil f or fn gives a future failed with an error matching ErrNil.
 func Finally[T any](f *Future[T], fn func()) *Future[T] {
 	if f == nil || fn == nil {
-		p := NewPromise[T]()
-		_ = p.Reject(nilArg("Finally", "future or function"))
-		return p.Future()
+		return rejected[T](nilArg("Finally", "future or function"))
 	}
 	p := NewPromiseOn[T](f.owner)
 	_ = f.AddDoneCallback(func(f *Future[T]) {

@@ -54,11 +54,10 @@ type Result[T any] struct {
 //     racing again and again against a future that never completes grows
 //     that future's callback list.
 func All[T any](fs ...*Future[T]) *Future[[]T] {
-	p := NewPromise[[]T]()
 	if err := checkNil("All", fs); err != nil {
-		_ = p.Reject(err)
-		return p.Future()
+		return rejected[[]T](err)
 	}
+	p := NewPromise[[]T]()
 	if allDone(fs) {
 		// Nothing to wait for: collect in one pass, with no shared state or
 		// callbacks (about half the time and allocations for 100 inputs).
@@ -74,8 +73,8 @@ func All[T any](fs ...*Future[T]) *Future[[]T] {
 		_ = p.Resolve(values)
 		return p.Future()
 	}
-	s := &allState[T]{p: p, values: make([]T, len(fs)), left: len(fs)}
-	p.Future().OnDone(s.release)
+	s := &allState[T]{p: p, t: newTally[T](len(fs))}
+	p.Future().OnDone(s.t.release)
 	OnEach(fs, p.Future(), func(i int) { s.done(i, fs[i]) })
 	return p.Future()
 }
@@ -93,42 +92,20 @@ func allDone[T any](fs []*Future[T]) bool {
 // allState is what All has collected.
 type allState[T any] struct {
 	p Promise[[]T]
-
-	mu     sync.Mutex // protects the fields below
-	values []T        // nil once the result is settled
-	left   int        // inputs without a value yet
+	t tally[T]
 }
 
 func (s *allState[T]) done(i int, f *Future[T]) {
 	v, err := f.Result()
-	s.mu.Lock()
-	if s.values == nil {
-		s.mu.Unlock()
-		return
-	}
 	if err != nil {
-		s.values = nil
-		s.mu.Unlock()
-		_ = s.p.Reject(err)
+		if s.t.settle() {
+			_ = s.p.Reject(err)
+		}
 		return
 	}
-	s.values[i] = v
-	if s.left--; s.left > 0 {
-		s.mu.Unlock()
-		return
+	if values, last := s.t.put(i, v); last {
+		_ = s.p.Resolve(values)
 	}
-	values := s.values
-	s.values = nil
-	// Resolve outside mu: it runs the result's callbacks, and one of them
-	// (release) takes mu.
-	s.mu.Unlock()
-	_ = s.p.Resolve(values)
-}
-
-func (s *allState[T]) release() {
-	s.mu.Lock()
-	s.values = nil
-	s.mu.Unlock()
 }
 
 // AllSettled returns a future completed, once every input has completed,
@@ -143,21 +120,21 @@ func (s *allState[T]) release() {
 // the result) hold here too.
 func AllSettled[T any](fs ...*Future[T]) *Future[[]Result[T]] {
 	p := NewPromise[[]Result[T]]()
-	s := &settledState[T]{p: p, results: make([]Result[T], len(fs)), left: len(fs)}
+	s := &settledState[T]{p: p, t: newTally[Result[T]](len(fs))}
 	pending := make([]*Future[T], len(fs))
 	for i, f := range fs {
 		if f == nil {
-			s.results[i].Err = fmt.Errorf("%w: AllSettled: future %d is nil", ErrNil, i)
-			s.left--
+			s.t.slots[i].Err = fmt.Errorf("%w: AllSettled: future %d is nil", ErrNil, i)
+			s.t.left--
 			continue
 		}
 		pending[i] = f
 	}
-	if s.left == 0 {
-		_ = p.Resolve(s.results)
+	if s.t.left == 0 {
+		_ = p.Resolve(s.t.slots)
 		return p.Future()
 	}
-	p.Future().OnDone(s.release)
+	p.Future().OnDone(s.t.release)
 	OnEach(pending, p.Future(), func(i int) { s.done(i, pending[i]) })
 	return p.Future()
 }
@@ -165,35 +142,57 @@ func AllSettled[T any](fs ...*Future[T]) *Future[[]Result[T]] {
 // settledState is what AllSettled has collected.
 type settledState[T any] struct {
 	p Promise[[]Result[T]]
-
-	mu      sync.Mutex  // protects the fields below
-	results []Result[T] // nil once the result is settled
-	left    int         // inputs not complete yet
+	t tally[Result[T]]
 }
 
 func (s *settledState[T]) done(i int, f *Future[T]) {
 	v, err := f.Result()
-	s.mu.Lock()
-	if s.results == nil {
-		s.mu.Unlock()
-		return
+	if results, last := s.t.put(i, Result[T]{Value: v, Err: err}); last {
+		_ = s.p.Resolve(results)
 	}
-	s.results[i] = Result[T]{Value: v, Err: err}
-	if s.left--; s.left > 0 {
-		s.mu.Unlock()
-		return
-	}
-	results := s.results
-	s.results = nil
-	s.mu.Unlock() // before Resolve, as in allState.done
-	_ = s.p.Resolve(results)
 }
 
-func (s *settledState[T]) release() {
-	s.mu.Lock()
-	s.results = nil
-	s.mu.Unlock()
+// tally is what a combinator collects, one slot per input, until the last
+// input fills its slot or the result is settled otherwise.
+type tally[E any] struct {
+	mu    sync.Mutex // protects the fields below
+	slots []E        // nil once the result is settled
+	left  int        // slots not filled yet
 }
+
+func newTally[E any](n int) tally[E] { return tally[E]{slots: make([]E, n), left: n} }
+
+// put fills slot i with e. If that was the last slot, it returns the slots,
+// which are then the caller's to settle the result with, and true. The
+// result is settled outside mu: settling runs the result's callbacks, and
+// one of them (release) takes mu.
+func (t *tally[E]) put(i int, e E) ([]E, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.slots == nil {
+		return nil, false
+	}
+	t.slots[i] = e
+	if t.left--; t.left > 0 {
+		return nil, false
+	}
+	slots := t.slots
+	t.slots = nil
+	return slots, true
+}
+
+// settle ends the tally early and reports whether it was still open: only
+// then may the caller settle the result.
+func (t *tally[E]) settle() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	open := t.slots != nil
+	t.slots = nil
+	return open
+}
+
+// release drops the slots once the result is settled, whoever settled it.
+func (t *tally[E]) release() { t.settle() }
 
 // checkNil returns an error matching ErrNil naming the first nil future.
 func checkNil[T any](fn string, fs []*Future[T]) error {

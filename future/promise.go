@@ -108,6 +108,13 @@ func InitPromise[T any](f *Future[T], e Executor, c Canceller) Promise[T] {
 	return Promise[T]{f: f}
 }
 
+// rejected returns a future, belonging to no executor, that failed with err.
+func rejected[T any](err error) *Future[T] {
+	p := NewPromise[T]()
+	_ = p.Reject(err)
+	return p.Future()
+}
+
 func nilArg(fn, what string) error {
 	return fmt.Errorf("%w: %s: nil %s", ErrNil, fn, what)
 }

@@ -11,9 +11,7 @@ package future
 // A nil f or fn gives a future failed with ErrNil.
 func Then[T, U any](f *Future[T], fn func(T) (U, error)) *Future[U] {
 	if f == nil || fn == nil {
-		p := NewPromise[U]()
-		_ = p.Reject(nilArg("Then", "future or function"))
-		return p.Future()
+		return rejected[U](nilArg("Then", "future or function"))
 	}
 	p := NewPromiseOn[U](f.owner)
 	// Returned errors are the inline callback's panics, which the callback

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sync"
+
+	"github.com/goasyncio/asyncio/loop/internal/waiters"
 )
 
 // Barrier makes a fixed number of coroutines wait for each other
@@ -22,9 +24,9 @@ import (
 type Barrier struct {
 	parties int // read-only after NewBarrier
 
-	mu     sync.Mutex // protects the fields below
-	q      waitq      // waiters of the current round, in arrival order
-	broken bool       // set by Abort, cleared by Reset
+	mu     sync.Mutex        // protects the fields below
+	q      waiters.List[int] // waiters of the current round, in arrival order
+	broken bool              // set by Abort, cleared by Reset
 }
 
 // NewBarrier returns a barrier for parties coroutines. A parties below 1 is
@@ -61,30 +63,29 @@ func (b *Barrier) Wait(ctx context.Context) (int, error) {
 		b.mu.Unlock()
 		return 0, ErrBrokenBarrier
 	}
-	if b.q.n+1 == b.parties && !b.q.dropGivenUp() {
+	if b.q.Len()+1 == b.parties && !b.q.DropGivenUp() {
 		// The last party: release the round, numbering it in arrival
 		// order, and start the next. (A waiter that has given up is not
 		// a party; dropGivenUp, which costs a pass over the round, runs
 		// only when this arrival would complete it.)
-		ws := b.q.popAll()
+		ws := b.q.PopAll()
 		for i, w := range ws {
-			w.index = i
+			w.Value = i
 		}
 		b.mu.Unlock()
 		for _, w := range ws {
-			w.grant() // a waiter that gave up meanwhile keeps its error
+			w.Grant() // a waiter that gave up meanwhile keeps its error
 		}
 		return b.parties - 1, nil
 	}
-	w := newWaiter()
-	b.q.push(w)
+	w := b.q.Add()
 	b.mu.Unlock()
 
-	if err := w.wait(ctx); err != nil {
-		w.leave(&b.mu, &b.q) // a grant that came anyway keeps its error
+	if err := w.Wait(ctx); err != nil {
+		w.Leave(&b.mu, &b.q) // a grant that came anyway keeps its error
 		return 0, err
 	}
-	return w.index, nil
+	return w.Value, nil
 }
 
 // Abort breaks the barrier: every Wait waiting now, and every later one
@@ -101,10 +102,10 @@ func (b *Barrier) Reset() { b.breakRound(false) }
 func (b *Barrier) breakRound(broken bool) {
 	b.mu.Lock()
 	b.broken = broken
-	ws := b.q.popAll()
+	ws := b.q.PopAll()
 	b.mu.Unlock()
 	for _, w := range ws {
-		w.refuse(ErrBrokenBarrier)
+		w.Refuse(ErrBrokenBarrier)
 	}
 }
 
@@ -116,7 +117,7 @@ func (b *Barrier) Parties() int { return b.parties }
 func (b *Barrier) NWaiting() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.q.n
+	return b.q.Len()
 }
 
 // Broken reports whether the barrier is broken (asyncio's broken).

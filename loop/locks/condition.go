@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/goasyncio/asyncio/future"
+
+	"github.com/goasyncio/asyncio/loop/internal/waiters"
 )
 
 // Condition lets coroutines wait, holding a Lock, until another coroutine
@@ -23,8 +25,8 @@ import (
 type Condition struct {
 	lock *Lock // read-only after NewCondition
 
-	mu sync.Mutex // protects q
-	q  waitq      // waiters, in the order they called Wait
+	mu sync.Mutex             // protects q
+	q  waiters.List[struct{}] // waiters, in the order they called Wait
 }
 
 // NewCondition returns a condition variable that uses lock, which several
@@ -80,23 +82,22 @@ func (c *Condition) Wait(ctx context.Context) error {
 	if !c.lock.Locked() {
 		return ErrNotLocked
 	}
-	w := newWaiter()
 	c.mu.Lock()
-	c.q.push(w)
+	w := c.q.Add()
 	c.mu.Unlock()
 	if err := c.lock.Release(); err != nil {
 		// Released by someone else since the check. A Notify may have
 		// picked w meanwhile: pass that notification on.
-		if w.leave(&c.mu, &c.q) {
+		if w.Leave(&c.mu, &c.q) {
 			c.notify(1)
 		}
 		return err
 	}
 
-	err := w.wait(ctx)
+	err := w.Wait(ctx)
 	notified := err == nil
 	if err != nil {
-		notified = w.leave(&c.mu, &c.q)
+		notified = w.Leave(&c.mu, &c.q)
 	}
 	switch rerr := c.reacquire(ctx); {
 	case err == nil:
@@ -178,10 +179,10 @@ func (c *Condition) NotifyAll() error {
 		return ErrNotLocked
 	}
 	c.mu.Lock()
-	ws := c.q.popAll()
+	ws := c.q.PopAll()
 	c.mu.Unlock()
 	for _, w := range ws {
-		w.grant()
+		w.Grant()
 	}
 	return nil
 }
@@ -190,12 +191,12 @@ func (c *Condition) NotifyAll() error {
 func (c *Condition) notify(n int) {
 	for woken := 0; woken < n; {
 		c.mu.Lock()
-		w := c.q.pop()
+		w := c.q.PopFront()
 		c.mu.Unlock()
 		if w == nil {
 			return
 		}
-		if w.grant() {
+		if w.Grant() {
 			woken++
 		}
 	}

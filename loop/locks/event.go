@@ -3,6 +3,8 @@ package locks
 import (
 	"context"
 	"sync"
+
+	"github.com/goasyncio/asyncio/loop/internal/waiters"
 )
 
 // Event is a flag that coroutines can wait for (asyncio.Event): Set raises
@@ -15,10 +17,10 @@ import (
 // synchronizes before the return of every Wait it wakes, of every IsSet that
 // reports true because of it, and of every receive from a channel it closes.
 type Event struct {
-	mu  sync.Mutex    // protects the fields below
-	set bool          // the flag
-	q   waitq         // waiters, in arrival order; empty while set is true
-	ch  chan struct{} // made by Done while clear, closed by Set, dropped by Clear
+	mu  sync.Mutex             // protects the fields below
+	set bool                   // the flag
+	q   waiters.List[struct{}] // waiters, in arrival order; empty while set is true
+	ch  chan struct{}          // made by Done while clear, closed by Set, dropped by Clear
 }
 
 // closedChan is what Done returns while the event is set and no channel
@@ -42,10 +44,10 @@ func (e *Event) Set() {
 	if e.ch != nil {
 		close(e.ch)
 	}
-	ws := e.q.popAll()
+	ws := e.q.PopAll()
 	e.mu.Unlock()
 	for _, w := range ws {
-		w.grant() // a waiter that gave up meanwhile needs nothing
+		w.Grant() // a waiter that gave up meanwhile needs nothing
 	}
 }
 
@@ -82,15 +84,14 @@ func (e *Event) Wait(ctx context.Context) error {
 		e.mu.Unlock()
 		return nil
 	}
-	w := newWaiter()
-	e.q.push(w)
+	w := e.q.Add()
 	e.mu.Unlock()
 
-	err := w.wait(ctx)
+	err := w.Wait(ctx)
 	if err == nil {
 		return nil
 	}
-	w.leave(&e.mu, &e.q) // a grant is a Set, which needs no passing on
+	w.Leave(&e.mu, &e.q) // a grant is a Set, which needs no passing on
 	return err
 }
 

@@ -7,31 +7,31 @@ package locks
 func LockWaiters(l *Lock) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.q.n
+	return l.q.Len()
 }
 
 func SemaphoreWaiters(s *Semaphore) int {
 	s.s.mu.Lock()
 	defer s.s.mu.Unlock()
-	return s.s.q.n
+	return s.s.q.Len()
 }
 
 func BoundedSemaphoreWaiters(s *BoundedSemaphore) int {
 	s.s.mu.Lock()
 	defer s.s.mu.Unlock()
-	return s.s.q.n
+	return s.s.q.Len()
 }
 
 func ConditionWaiters(c *Condition) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.q.n
+	return c.q.Len()
 }
 
 func EventWaiters(e *Event) int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.q.n
+	return e.q.Len()
 }
 
 // LockFirstWaiter returns an opaque handle for the first waiter queued on l,
@@ -39,7 +39,7 @@ func EventWaiters(e *Event) int {
 func LockFirstWaiter(l *Lock) any {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.q.head
+	return l.q.Front()
 }
 
 // ConditionLock returns the lock underneath c.

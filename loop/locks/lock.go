@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+
+	"github.com/goasyncio/asyncio/loop/internal/waiters"
 )
 
 // Lock states. A lock with waiters is always locked: Release hands it to
@@ -37,8 +39,8 @@ const (
 type Lock struct {
 	state atomic.Int32 // unlocked, locked or contended; moves to and from contended only under mu
 
-	mu sync.Mutex // protects q
-	q  waitq      // waiters, FIFO; non-empty exactly when state is contended
+	mu sync.Mutex             // protects q
+	q  waiters.List[struct{}] // waiters, FIFO; non-empty exactly when state is contended
 }
 
 // Acquire waits until it holds the lock (asyncio's acquire). If the lock is
@@ -64,11 +66,11 @@ func (l *Lock) acquireSlow(ctx context.Context) error {
 	if w == nil {
 		return nil
 	}
-	err := w.wait(ctx)
+	err := w.Wait(ctx)
 	if err == nil {
 		return nil // handed over by Release: we hold the lock
 	}
-	if w.withdraw() {
+	if w.Withdraw() {
 		// Release handed us the lock as we gave up: pass it on, or the
 		// lock would stay locked with nobody to release it.
 		_ = l.Release()
@@ -80,7 +82,7 @@ func (l *Lock) acquireSlow(ctx context.Context) error {
 
 // enqueue takes the lock if it is free and returns nil, or queues and
 // returns a new waiter.
-func (l *Lock) enqueue() *waiter {
+func (l *Lock) enqueue() *waiters.Waiter[struct{}] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for {
@@ -97,17 +99,16 @@ func (l *Lock) enqueue() *waiter {
 			}
 			fallthrough
 		case contended:
-			w := newWaiter()
-			l.q.push(w)
+			w := l.q.Add()
 			return w
 		}
 	}
 }
 
 // dequeue takes a waiter that gave up off the queue, if it is still there.
-func (l *Lock) dequeue(w *waiter) {
+func (l *Lock) dequeue(w *waiters.Waiter[struct{}]) {
 	l.mu.Lock()
-	if l.q.remove(w) && l.q.n == 0 {
+	if l.q.Remove(w) && l.q.Len() == 0 {
 		l.state.Store(locked)
 	}
 	l.mu.Unlock()
@@ -131,7 +132,7 @@ func (l *Lock) Release() error {
 
 func (l *Lock) releaseSlow() error {
 	for first := true; ; first = false {
-		var w *waiter
+		var w *waiters.Waiter[struct{}]
 		l.mu.Lock()
 		switch l.state.Load() {
 		case unlocked:
@@ -143,15 +144,15 @@ func (l *Lock) releaseSlow() error {
 		case locked:
 			l.state.Store(unlocked)
 		case contended:
-			w = l.q.pop()
-			if l.q.n == 0 {
+			w = l.q.PopFront()
+			if l.q.Len() == 0 {
 				l.state.Store(locked)
 			}
 		}
 		l.mu.Unlock()
 		// Grant outside mu: it wakes the waiter's task. If the waiter has
 		// just given up, the lock is still ours to hand on: go round again.
-		if w == nil || w.grant() {
+		if w == nil || w.Grant() {
 			return nil
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sync"
+
+	"github.com/goasyncio/asyncio/loop/internal/waiters"
 )
 
 // Semaphore is a counter of permits for coroutines (asyncio.Semaphore):
@@ -108,8 +110,8 @@ type sem struct {
 	// yet. They are not free, but not surely held either: a waiter
 	// cancelled meanwhile passes its permit on when it resumes.
 	handed int
-	q      waitq // waiters, FIFO
-	bound  int   // a BoundedSemaphore's initial permits; read-only
+	q      waiters.List[struct{}] // waiters, FIFO
+	bound  int                    // a BoundedSemaphore's initial permits; read-only
 }
 
 func (s *sem) acquire(ctx context.Context) error {
@@ -121,18 +123,17 @@ func (s *sem) acquire(ctx context.Context) error {
 		s.mu.Unlock()
 		return nil
 	}
-	w := newWaiter()
-	s.q.push(w)
+	w := s.q.Add()
 	s.mu.Unlock()
 
-	err := w.wait(ctx)
+	err := w.Wait(ctx)
 	if err == nil {
 		s.mu.Lock()
 		s.handed-- // Release handed us its permit
 		s.mu.Unlock()
 		return nil
 	}
-	if w.leave(&s.mu, &s.q) {
+	if w.Leave(&s.mu, &s.q) {
 		// A permit arrived as we gave up: pass it on, unchecked, since it
 		// was never returned to the count.
 		s.mu.Lock()
@@ -171,7 +172,7 @@ func (s *sem) release(bounded bool) error {
 // mu released.
 func (s *sem) passLocked() {
 	for {
-		w := s.q.pop()
+		w := s.q.PopFront()
 		if w == nil {
 			s.value++
 			s.mu.Unlock()
@@ -181,7 +182,7 @@ func (s *sem) passLocked() {
 		s.mu.Unlock()
 		// Grant outside mu: it wakes the waiter's task. A waiter that has
 		// just given up refuses it: try the next.
-		if w.grant() {
+		if w.Grant() {
 			return
 		}
 		s.mu.Lock()

@@ -5,5 +5,5 @@ package queues
 func Waiting[T any](q *Queue[T]) (getters, putters int) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return q.getters.n, q.putters.n
+	return q.getters.Len(), q.putters.Len()
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop/internal/waiters"
 )
 
 // Queue is a queue of items of type T for coroutines and goroutines
@@ -39,11 +40,12 @@ type Queue[T any] struct {
 	seq     uint64   // count of items put: their put order
 
 	// getters wait for an item; the list is non-empty only while items is
-	// empty, because an item put then goes straight to the oldest getter.
-	getters waitList[T]
+	// empty, because an item put then goes straight to the oldest getter
+	// (one that gave up and has not left yet is skipped).
+	getters waiters.List[held[T]]
 	// putters wait for room; the list is non-empty only while there is
 	// none, because room that appears is at once reserved for the oldest.
-	putters waitList[T]
+	putters waiters.List[held[T]]
 	// handed counts items given to getters that have not resumed yet, and
 	// reserved counts slots granted to putters that have not resumed yet.
 	// Both count against maxsize, so a cancelled getter can always give
@@ -97,6 +99,13 @@ func (q *Queue[T]) store() store[T] {
 	return q.items
 }
 
+// held is what a grant hands a waiting getter: the item and its put order.
+// A putter's grant hands it nothing but room.
+type held[T any] struct {
+	v   T
+	seq uint64
+}
+
 // Put adds v to the queue, waiting while the queue is full (asyncio's put).
 // It returns nil once v is in the queue (or handed to a waiting getter).
 // It returns ErrShutDown after Shutdown, including to a Put waiting when
@@ -111,12 +120,11 @@ func (q *Queue[T]) Put(ctx context.Context, v T) error {
 	if w == nil {
 		return err
 	}
-	_, err = future.Await(ctx, w.signal.Future())
-	return q.afterPutWait(w, v, err)
+	return q.afterPutWait(w, v, w.Wait(ctx))
 }
 
 // putOrWait puts v if there is room and otherwise queues a waiter for room.
-func (q *Queue[T]) putOrWait(v T) (*waiter[T], error) {
+func (q *Queue[T]) putOrWait(v T) (*waiters.Waiter[held[T]], error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.shut {
@@ -126,38 +134,33 @@ func (q *Queue[T]) putOrWait(v T) (*waiter[T], error) {
 		q.insert(v)
 		return nil, nil
 	}
-	w := newWaiter[T]()
-	q.putters.pushBack(w)
+	w := q.putters.Add()
 	return w, nil
 }
 
-// afterPutWait finishes a Put whose wait ended with err.
-func (q *Queue[T]) afterPutWait(w *waiter[T], v T, err error) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	switch w.state {
-	case waiting: // cancelled or ctx done before anything was granted
-		q.putters.remove(w)
-		return err
-	case granted:
+// afterPutWait finishes a Put whose wait ended with err: nil for room
+// reserved, ErrShutDown for a Put that Shutdown turned away, or the error
+// that ended the wait.
+func (q *Queue[T]) afterPutWait(w *waiters.Waiter[held[T]], v T, err error) error {
+	if err == nil {
+		q.mu.Lock()
+		defer q.mu.Unlock()
 		q.reserved--
-		if err != nil {
-			// The room was reserved for us, but the cancellation came
-			// before we could use it: pass it on.
-			q.grantPutters()
-			return err
-		}
 		if q.shut {
 			return ErrShutDown
 		}
 		q.insert(v) // into the room reserved for us
 		return nil
-	default: // released by Shutdown
-		if err != nil {
-			return err
-		}
-		return ErrShutDown
 	}
+	if w.Leave(&q.mu, &q.putters) {
+		// The room was reserved for us, but the cancellation came before
+		// we could use it: pass it on.
+		q.mu.Lock()
+		q.reserved--
+		q.grantPutters()
+		q.mu.Unlock()
+	}
+	return err
 }
 
 // PutNowait adds v to the queue if there is room, without waiting
@@ -189,21 +192,31 @@ func (q *Queue[T]) Get(ctx context.Context) (T, error) {
 		var zero T
 		return zero, nilContext("Get")
 	}
-	for {
-		v, w, err := q.getOrWait()
-		if w == nil {
-			return v, err
-		}
-		_, err = future.Await(ctx, w.signal.Future())
-		v, again, err := q.afterGetWait(w, err)
-		if !again {
-			return v, err
-		}
+	v, w, err := q.getOrWait()
+	if w == nil {
+		return v, err
 	}
+	var zero T
+	if err := w.Wait(ctx); err != nil {
+		// Turned away by Shutdown (ErrShutDown: a waiting getter means the
+		// queue was empty), or the wait ended.
+		if w.Leave(&q.mu, &q.getters) {
+			// The item came first, the cancellation after: give it back.
+			q.mu.Lock()
+			q.giveBack(w.Value.v, w.Value.seq)
+			q.mu.Unlock()
+		}
+		return zero, err
+	}
+	q.mu.Lock()
+	q.handed--
+	q.grantPutters()
+	q.mu.Unlock()
+	return w.Value.v, nil
 }
 
 // getOrWait takes an item if there is one and otherwise queues a waiter.
-func (q *Queue[T]) getOrWait() (T, *waiter[T], error) {
+func (q *Queue[T]) getOrWait() (T, *waiters.Waiter[held[T]], error) {
 	var zero T
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -213,37 +226,8 @@ func (q *Queue[T]) getOrWait() (T, *waiter[T], error) {
 	if q.shut {
 		return zero, nil, ErrShutDown
 	}
-	w := newWaiter[T]()
-	q.getters.pushBack(w)
+	w := q.getters.Add()
 	return zero, w, nil
-}
-
-// afterGetWait finishes a Get whose wait ended with err, or asks for
-// another try.
-func (q *Queue[T]) afterGetWait(w *waiter[T], err error) (v T, again bool, _ error) {
-	var zero T
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	switch w.state {
-	case waiting: // cancelled or ctx done before an item came
-		q.getters.remove(w)
-		return zero, false, err
-	case granted:
-		v, w.v = w.v, zero
-		if err != nil {
-			// The item came first, the cancellation after: give it back.
-			q.giveBack(v, w.seq)
-			return zero, false, err
-		}
-		q.handed--
-		q.grantPutters()
-		return v, false, nil
-	default: // released by Shutdown: the queue was empty; look again
-		if err != nil {
-			return zero, false, err
-		}
-		return zero, true, nil
-	}
 }
 
 // GetNowait removes and returns the next item without waiting (asyncio's
@@ -302,10 +286,8 @@ func (q *Queue[T]) hasRoom() bool {
 func (q *Queue[T]) insert(v T) {
 	q.unfinished++
 	q.seq++
-	if w := q.getters.popFront(); w != nil {
-		w.v, w.seq = v, q.seq
+	if q.handTo(v, q.seq) {
 		q.handed++
-		w.wake(granted)
 		return
 	}
 	q.store().push(v, q.seq)
@@ -324,10 +306,8 @@ func (q *Queue[T]) take() T {
 // still counts as put. After Shutdown(true) it is dropped instead, as the
 // items in the queue were. Call it with mu held.
 func (q *Queue[T]) giveBack(v T, seq uint64) {
-	if w := q.getters.popFront(); w != nil {
-		w.v, w.seq = v, seq
-		w.wake(granted) // handed stays the same: still out with a getter
-		return
+	if q.handTo(v, seq) {
+		return // handed stays the same: still out with a getter
 	}
 	q.handed--
 	if q.dropped {
@@ -340,8 +320,16 @@ func (q *Queue[T]) giveBack(v T, seq uint64) {
 // grantPutters reserves the free room for the oldest waiting putters. Call
 // it with mu held.
 func (q *Queue[T]) grantPutters() {
-	for q.putters.n > 0 && q.hasRoom() {
+	for q.putters.Len() > 0 && q.hasRoom() {
+		if q.putters.GrantFirst(nil) == nil {
+			return // every putter left had given up
+		}
 		q.reserved++
-		q.putters.popFront().wake(granted)
 	}
+}
+
+// handTo grants v, put seq-th, to the oldest waiting getter that takes it,
+// and reports whether one did. Call it with mu held.
+func (q *Queue[T]) handTo(v T, seq uint64) bool {
+	return q.getters.GrantFirst(func(w *waiters.Waiter[held[T]]) { w.Value = held[T]{v, seq} }) != nil
 }

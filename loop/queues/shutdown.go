@@ -21,10 +21,10 @@ func (q *Queue[T]) Shutdown(immediate bool) {
 		q.dropped = true
 		q.done(q.store().clear())
 	}
-	for w := q.getters.popFront(); w != nil; w = q.getters.popFront() {
-		w.wake(released)
+	for _, w := range q.getters.PopAll() {
+		w.Refuse(ErrShutDown)
 	}
-	for w := q.putters.popFront(); w != nil; w = q.putters.popFront() {
-		w.wake(released)
+	for _, w := range q.putters.PopAll() {
+		w.Refuse(ErrShutDown)
 	}
 }

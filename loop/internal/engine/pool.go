@@ -110,10 +110,12 @@ func (p *pool) Run(stop *atomic.Bool) error {
 // pause ends a run. A stop callback (RunUntilComplete's) has set limit to
 // the inbox position at the moment it ran: entries posted before it finish
 // the "iteration", as in asyncio, where callbacks queued beside the stop
-// still run; so does what each worker held when it noticed the stop.
-// Stopped any other way (a context), the limit is the inbox as it stands.
-// Entries past it wait for the next run. pause returns once every worker
-// is parked with nothing left that it may run.
+// still run; so does what each worker held when it noticed the stop (with
+// several workers, that may include an entry another worker took from the
+// inbox just after the stop callback ran). Stopped any other way (a
+// context), the limit is the inbox as it stands. Entries past it wait for
+// the next run. pause returns once every worker is parked with nothing
+// left that it may run.
 func (p *pool) pause() {
 	p.limit.CompareAndSwap(math.MaxUint64, p.in.Tail())
 	p.epoch.Add(1)

@@ -126,9 +126,6 @@ func (w *worker) refill() bool {
 		if p.closed.Load() || !p.running.Load() {
 			return false
 		}
-		if p.stopping.Load() {
-			w.noticeStop()
-		}
 		if w.ticks++; w.ticks%fairEvery == 0 {
 			w.claimInbox()
 		}
@@ -144,19 +141,19 @@ func (w *worker) refill() bool {
 	}
 }
 
-// noticeStop, once per pause, fixes what of this worker's queue may still
-// run: what it holds now, queued before it saw the stop. What it queues
-// later stays in pend for the next run.
-func (w *worker) noticeStop() {
-	e := w.p.epoch.Load()
-	if e == w.epoch {
-		return
+// noticeStopLocked, once per pause, fixes what of this worker's queue may
+// still run: what it holds when it first claims after the stop. What it
+// queues later stays in pend for the next run. Call it with w.mu held. It
+// is called at every claim while stopping, not once per refill: a steal
+// that began before the stop may add to q after a refill's first look
+// (which once left stolen entries unrun when the worker then parked,
+// TestCancelsStaysProportionalToWhatWaits/pool2).
+func (w *worker) noticeStopLocked() {
+	if e := w.p.epoch.Load(); e != w.epoch {
+		w.epoch = e
+		w.flushLocked()
+		w.budget = w.q.Len()
 	}
-	w.epoch = e
-	w.mu.Lock()
-	w.flushLocked()
-	w.budget = w.q.Len()
-	w.mu.Unlock()
 }
 
 // flushLocked moves pend to the back of q. Call it with w.mu held.
@@ -172,16 +169,19 @@ func (w *worker) flushLocked() {
 // claimOwn moves the next entries of q (after what pend holds) to cur, and
 // reports whether there were any.
 func (w *worker) claimOwn() bool {
-	if len(w.pend) == 0 && w.qn.Load() == 0 {
-		return false // only this worker adds to q
-	}
 	p := w.p
 	stopping := p.stopping.Load()
+	if len(w.pend) == 0 && w.qn.Load() == 0 {
+		return false // only this worker adds to q, and a thief's steal into it
+	}
 	k := claimAlone
 	if p.n > 1 {
 		k = 1
 	}
 	w.mu.Lock()
+	if stopping {
+		w.noticeStopLocked()
+	}
 	if !stopping && p.n == 1 && w.q.Len() == 0 && len(w.pend) > 0 {
 		// A lone worker with nothing older queued runs pend as its next
 		// batch, as the single-thread loop runs its ready queue, without

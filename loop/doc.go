@@ -8,9 +8,15 @@
 //     thread, so a suspend/resume costs about what an iter.Pull round trip
 //     does, where a channel handoff to a locked goroutine costs hundreds of
 //     times more. Nothing runs in parallel, so loop code needs no locks.
-//   - NewPool: callbacks and coroutine bodies run on up to N worker
-//     goroutines in parallel, bounded by an x/sync semaphore. A coroutine
-//     suspended in Await holds no worker.
+//   - NewPool: callbacks and coroutine bodies run on N worker goroutines
+//     in parallel, tokio's multi-thread scheduler: each worker resumes
+//     bodies on runtime coroutines as the single-thread loop does, takes
+//     posted work from a shared lock-free inbox and steals from the others
+//     when it runs out. A coroutine suspended in Await holds no worker.
+//
+// Engines lists both, by name, for programs and tests that let a flag
+// choose. The machinery behind them is in loop/internal (see its
+// README.md); this package is the API.
 //
 // The asyncio surface keeps asyncio's names: RunUntilComplete, Run,
 // CreateTask, CallSoon, CallSoonThreadsafe, CallLater, CallAt, Sleep,

@@ -80,14 +80,17 @@ func (l *Loop) Submit(fn func()) error {
 
 // CallSoon schedules fn to run on the loop's next iteration, after the
 // callbacks already scheduled (asyncio's call_soon). Callbacks run one at a
-// time in FIFO order on a single-thread loop, and start in FIFO order on a
-// pool loop.
+// time in FIFO order on a single-thread loop and on a pool of one worker.
+// On a pool of several, each worker starts what it takes in FIFO order, and
+// workers take from the front of the queue, but callbacks on different
+// workers run in parallel, and so may start out of order.
 //
 // CallSoon is for code running on the loop (callbacks and coroutines), or
 // for any goroutine while the loop is not running. From other goroutines
-// while the loop runs, use CallSoonThreadsafe: on a single-thread loop
-// CallSoon skips synchronization, which is what makes it cheap. WithDebug
-// makes the single-thread loop check this and return ErrWrongThread.
+// while the loop runs, use CallSoonThreadsafe: on a single-thread loop and
+// on a pool of one worker, CallSoon skips synchronization, which is what
+// makes it cheap. WithDebug makes the single-thread loop check this and
+// return ErrWrongThread.
 //
 // A panic in fn is recovered and passed to the exception handler as a
 // *future.PanicError; the loop goes on. A nil fn returns an error matching
@@ -238,6 +241,10 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	}
 	if d > 0 {
 		return sleep(ctx, t, d)
+	}
+	if yield := t.ClaimYield(); yield != nil {
+		yield(struct{}{}) // here, not in Yield: see task.ClaimYield
+		return t.TakeCancel()
 	}
 	return t.Yield()
 }

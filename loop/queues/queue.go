@@ -27,10 +27,10 @@ import (
 // the Get (or GetNowait) that returns it, and each TaskDone synchronizes
 // before the return of any Join it lets return.
 //
-// Measured cost (bench_test.go, 2 shared cores, Go 1.26): a Put and Get of
-// one item with no one waiting costs about what a send and receive on a
-// buffered channel does (45ns each for FIFO), and allocates nothing; the
-// priority order adds its comparisons. A Put or Get that has to wait
+// A Put and Get of one item with no one waiting costs about what a send and
+// receive on a buffered channel does (45ns each for FIFO), and allocates
+// nothing; the priority order adds its comparisons (BenchmarkPutGet, go
+// test -bench PutGet ./loop/queues/). A Put or Get that has to wait
 // allocates its waiter and the future it awaits.
 type Queue[T any] struct {
 	mu sync.Mutex // protects every field below except maxsize

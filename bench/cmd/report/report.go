@@ -164,6 +164,9 @@ var targets = []target{
 	{"(6) inline await at most 5x a plain call", regexp.MustCompile(`^BenchmarkAwait/coroutineInline$`), regexp.MustCompile(`^BenchmarkAwait/plainCall$`), []string{"ns/op"}, 5, false},
 	{"(8) same-thread CallSoon at most 3x the slice", regexp.MustCompile(`^BenchmarkCallSoon/Loop/single$`), regexp.MustCompile(`^BenchmarkCallSoon/sliceQueue$`), []string{"ns/op"}, 3, false},
 	{"(8) CallSoonThreadsafe at most the mutex slice", regexp.MustCompile(`^BenchmarkCallSoonThreadsafe/Loop/single$`), regexp.MustCompile(`^BenchmarkCallSoonThreadsafe/mutexSlice$`), []string{"ns/op"}, 1, false},
+	{"(15) pool switch at most 3x iter.Pull", regexp.MustCompile(`^BenchmarkSuspendResume/Loop/pool$`), regexp.MustCompile(`^BenchmarkSuspendResume/iterPull/locked$`), []string{"ns/op"}, 3, false},
+	{"(15) pool CallSoon at most 5x the slice", regexp.MustCompile(`^BenchmarkCallSoon/Loop/pool$`), regexp.MustCompile(`^BenchmarkCallSoon/sliceQueue$`), []string{"ns/op"}, 5, false},
+	{"(15) pool create-and-run at most 1.5x iter.Pull", regexp.MustCompile(`^BenchmarkCoroutineCreateRun/Loop/pool$`), regexp.MustCompile(`^BenchmarkCoroutineCreateRun/iterPull$`), []string{"ns/op"}, 1.5, false},
 	{"(9) single: per-task cost 1,000,000 vs 10,000 at most 1.5x", regexp.MustCompile(`^BenchmarkTaskScaling/Loop/single/N=1000000$`), regexp.MustCompile(`^BenchmarkTaskScaling/Loop/single/N=10000$`), []string{"ns/task"}, 1.5, false},
 	{"(9) pool: per-task cost 1,000,000 vs 10,000 at most 1.5x", regexp.MustCompile(`^BenchmarkTaskScaling/Loop/pool/N=1000000$`), regexp.MustCompile(`^BenchmarkTaskScaling/Loop/pool/N=10000$`), []string{"ns/task"}, 1.5, false},
 }

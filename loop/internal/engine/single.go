@@ -296,26 +296,16 @@ const postedBurst = 1024
 // writtenNaps is how many naps in a row the loop takes for an entry that
 // is being written before it parks instead.
 //
-// When the loop is about to park, it looks at the positions posters have
-// reserved. If there is one, a poster is in the middle of a post, and
-// likely of a stream of them, so the loop naps briefly, without announcing
-// it (posters need not unpark it), and looks again. That poster may also
-// have read the announcement before the loop made it, so that no unpark
-// would come; but then it had already issued its stamp, which reaches this
-// core within nanoseconds. A stream runs ahead meanwhile, and the loop
-// then takes a long batch, reading cache lines the poster has finished
-// with. Measured on a single poster's stream: 17 ns a post against 25-29
-// ns for a loop that napped only while the entry at the head was
-// unwritten, and 45 ns for one that spun until it was written
-// (BenchmarkCallSoonThreadsafe/Loop/single).
-//
-// If the entry is still unwritten after writtenNaps naps (about 100 us,
-// see driver.NapSlack), its poster stopped before its stamp (preempted,
-// say): it has yet to read the announcement, which is made, so the loop
-// can park, and hand it the processor a nap keeps (a poster waiting for
-// one would otherwise wait for the scheduler's 10 ms preemption). A
-// runtime timer backs that park up, against a stamp slower than the naps
-// to arrive.
+// A position reserved but not yet written, when the loop is about to park,
+// means a poster is mid-post, likely in a stream: the loop naps (without
+// announcing it, so posters need not unpark it) and looks again, and
+// meanwhile the stream runs ahead, so that the loop then takes a long
+// batch. A single poster's stream cost 17 ns a post this way, against
+// 25-29 for napping only on an unwritten head entry and 45 for spinning
+// (BenchmarkCallSoonThreadsafe/Loop/single). After writtenNaps naps
+// (about 100 us) the poster was preempted before its stamp: the loop parks
+// and gives it the processor (it has yet to read the announcement, so it
+// unparks the loop), with a runtime timer as backstop.
 const writtenNaps = 8
 
 // inFlightNap is the nap the loop takes for an entry being written (see
@@ -336,18 +326,13 @@ func (s *single) fireDue() {
 // drainInbox moves posted callbacks to the ready queue. It is called before
 // anything is appended to the ready queue on the loop (CallSoon, a task's
 // requeue after a yield), so that what a step scheduled through the
-// thread-safe paths (CreateTask, wakeups of tasks awaiting a future it
-// completed) still goes ahead of what it, or a later step, schedules
-// locally: asyncio's FIFO order, kept without knowing which thread posted.
-// It costs an atomic load when the inbox is empty. An entry another
-// goroutine is still writing may sit ahead of the step's own posts; it is
-// waited for (a few instructions, unless its poster was preempted) so that
-// the step's posts are not left behind it.
-//
-// It is not called after every callback: that would read the posters'
-// cache line once per callback while another goroutine posts in a stream,
-// moving it between cores each time. Posted items wait for the next
-// iteration anyway, so fetching them at its start changes no order.
+// thread-safe paths (CreateTask, wakes of tasks awaiting a future it
+// completed) still goes ahead of what it schedules locally: asyncio's FIFO
+// order, kept without knowing which thread posted. It costs an atomic load
+// when the inbox is empty. It is not called after every callback: that
+// would pull the posters' cache line across cores once per callback while
+// another goroutine posts in a stream, and posted items wait for the next
+// iteration anyway.
 func (s *single) drainInbox() {
 	if s.in.Reserved() {
 		s.drainAll()

@@ -18,25 +18,24 @@ const maxFreeSegments = 8
 // that one consumer at a time empties: the single-thread loop's goroutine,
 // or whichever pool worker holds the pool's inbox lock.
 //
-// Entries live in a linked list of fixed-size segments. A poster reserves
-// a position with one atomic add on tail, writes the entry into the slot
-// of the segment that holds it, and then stamps the slot with the
-// position; the consumer takes entries in position order while their
-// stamps match. Positions give FIFO order, and the engines make handle ids
-// of them; a backlog of any length grows by whole segments, so no array is
-// copied; and posters never wait for the consumer, as they would for a
-// shared lock (contention on such a lock was most of the cost of a
-// cross-thread post: BenchmarkCallSoonThreadsafeContended).
+// Entries live in a linked list of fixed-size segments. A poster reserves a
+// position with one atomic add on tail, writes the entry into its slot, and
+// stamps the slot with the position; the consumer takes entries in
+// position order while their stamps match. Posters never wait for the
+// consumer, as they would for a shared lock (contention on such a lock was
+// most of the cost of a cross-thread post:
+// BenchmarkCallSoonThreadsafeContended), and a backlog grows by whole
+// segments, never copied.
 //
-// The consumer hands the segments it has passed back for reuse: a fresh
-// segment costs page faults. Appending and reusing segments happens under
-// mu, once per segmentLen posts. A poster that read an old tailSeg can see
-// it reused, but only under a new base, which it checks: a segment is
-// reused only after every slot in it has been taken, so the segment that
-// holds a poster's own position stays put until the poster has written it.
+// The consumer hands passed segments back for reuse (a fresh one costs page
+// faults); appending and reusing happen under mu, once per segmentLen
+// posts. A poster holding a stale tailSeg may see it reused, but under a
+// new base, which it checks: a segment is reused only once every slot in
+// it has been taken, so the one holding a poster's position stays put
+// until the poster has written it.
 //
-// Make one with Init. The consumer's methods (Pop, Ready, Reserved,
-// Head) must not run concurrently with each other.
+// Make one with Init. The consumer's methods (Pop, Ready, Reserved, Head)
+// must not run concurrently with each other.
 type MPSC[E any] struct {
 	_       CacheLinePad
 	tail    atomic.Uint64              // next position to reserve
@@ -92,12 +91,14 @@ func (q *MPSC[E]) Publish(pos uint64, e E) {
 	}
 	s := &seg.slots[pos-seg.base.Load()]
 	s.e = e
-	// A sequentially consistent store: on amd64 an XCHG, which waits for
-	// the slot's cache line. A release store (a plain MOV there) measured
-	// 22.7 against 25.3 ns a post on a single poster's stream
-	// (BenchmarkCallSoonThreadsafe/Loop/single), but needs assembly,
-	// which the race detector never sees; Go's sync/atomic has no
-	// release-only store.
+	// A sequentially consistent store: on amd64 an XCHG, the post's second
+	// locked instruction. The release store it replaced (a plain MOV,
+	// written in assembly) made a single poster's stream cost 17 against
+	// 24 ns a post here (six interleaved rounds of
+	// BenchmarkCallSoonThreadsafe/Loop/single, 2-core VM); it is gone
+	// because the race detector never saw it, and Go's sync/atomic has no
+	// release-only store. Padding slots to a cache line each won nothing
+	// back (24 against 23 ns).
 	s.stamp.Store(pos + 1)
 }
 
@@ -196,7 +197,8 @@ func (q *MPSC[E]) Pop() (e E, pos uint64, ok bool) {
 	}
 	e, pos = s.e, q.head
 	// Cleared for the collector. (Leaving it to when the segment is done
-	// measured slower: 37-44 against 29-34 ns a cross-thread post.)
+	// measured slower: 37-44 against 29-34 ns a cross-thread post,
+	// BenchmarkCallSoonThreadsafe/Loop/single.)
 	var zero E
 	s.e = zero
 	q.head++

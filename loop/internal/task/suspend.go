@@ -77,27 +77,35 @@ func (t *Task) mustStop(ctx context.Context, w future.Waitable) error {
 // yielding until the engine resumes the task, so no wake can queue it a
 // second time meanwhile.
 func (t *Task) Yield() error {
-	if t.cancelPending.Load() || t.host.Debug {
-		return t.yieldSlow()
+	if yield := t.ClaimYield(); yield != nil {
+		yield(struct{}{})
+		return t.takeCancel()
 	}
-	if !t.state.claimYield() {
-		return errYieldNotRunning
+	return t.yieldSlow()
+}
+
+// ClaimYield is Yield's fast path, for a caller that wants the switch in
+// its own frame: it claims the task and returns the function that parks
+// its coroutine, which the caller calls and then collects a cancellation
+// with TakeCancel. It returns nil where Yield must take its slow path (a
+// cancellation to deliver, debug mode, a task not running here). Every
+// call active across the coroutine switch costs a mispredicted return (the
+// switch swaps stacks under the CPU's return-address predictor), so
+// loop.Sleep makes the switch itself rather than through Yield.
+func (t *Task) ClaimYield() func(struct{}) bool {
+	if t.cancelPending.Load() || t.host.Debug || !t.state.claimYield() {
+		return nil
 	}
-	// The fast path: every call active across the coroutine switch costs
-	// a mispredicted return (the switch swaps stacks under the CPU's
-	// return-address predictor), so it is written out here rather than
-	// through yieldSlow's helpers. Once claimed, the task is running, and
-	// its coroutine may be read.
+	// Claimed: the task is running, and its coroutine may be read.
 	c := t.co
 	c.yielding = true
-	c.yield(struct{}{})
-	return t.takeCancel()
+	return c.yield
 }
 
 var errYieldNotRunning = fmt.Errorf("%w: Sleep on a task that is not running here", future.ErrWrongGoroutine)
 
-// yieldSlow is Yield for a task with a cancellation to deliver, or in
-// debug mode.
+// yieldSlow is Yield for a task with a cancellation to deliver, in debug
+// mode, or not running here.
 func (t *Task) yieldSlow() error {
 	if t.host.Debug && !t.host.Engine.OnLoopThread() {
 		return fmt.Errorf("%w: Sleep with the context of a task, outside the loop's thread", future.ErrWrongGoroutine)

@@ -227,6 +227,10 @@ func (p *pool) Wake(t *task.Task) {
 	}
 }
 
+// posted reports whether anything has been posted to the inbox and not yet
+// taken (or is being written).
+func (p *pool) posted() bool { return p.in.Tail() != p.inHead.Load() }
+
 // claimable reports whether the inbox holds an entry a worker may take
 // now: any while running freely, only those before limit while stopping.
 func (p *pool) claimable() bool {

@@ -317,15 +317,17 @@ func (w *worker) requeue(t *task.Task) {
 func (w *worker) callSoon(fn func()) Handle {
 	w.drainInbox()
 	if len(w.flags) == 0 {
-		// Flags are handed out from slabs: one allocation for many
-		// callbacks (BenchmarkCallSoon/Loop/pool).
-		w.flags = make([]atomic.Bool, flagSlab)
+		w.newFlags()
 	}
 	f := &w.flags[0]
 	w.flags = w.flags[1:]
 	w.pend = append(w.pend, item{fn: fn, cancelled: f})
 	return Handle{flag: f}
 }
+
+// newFlags makes the next slab of Handle flags: one allocation for many
+// callbacks (BenchmarkCallSoon/Loop/pool).
+func (w *worker) newFlags() { w.flags = make([]atomic.Bool, flagSlab) }
 
 // flagSlab is how many Handle flags callSoon allocates at once.
 const flagSlab = 256
@@ -336,10 +338,14 @@ const flagSlab = 256
 // single-thread loop keeps asyncio's FIFO order (see single.drainInbox).
 // It costs two atomic loads when nothing is posted.
 func (w *worker) drainInbox() {
-	p := w.p
-	if p.in.Tail() == p.inHead.Load() {
-		return
+	if w.p.posted() {
+		w.drainAll()
 	}
+}
+
+// drainAll is drainInbox's slow path, apart so that the check inlines.
+func (w *worker) drainAll() {
+	p := w.p
 	p.inMu.Lock()
 	for end := p.in.Tail(); p.in.Head() != end; {
 		for p.in.Head() < end {

@@ -356,7 +356,10 @@ func TestGatherReportsALaterErrorNobodyReads(t *testing.T) {
 					if _, err := future.Await(ctx, started.Future()); err != nil {
 						return 0, err
 					}
-					_ = gate.Resolve(1)
+					// The gate stays shut: the first coroutine's wait ends
+					// with Gather's cancellation, after this error has
+					// failed the result, on a parallel pool too (opening
+					// it here let the first coroutine's error win there).
 					return 0, first
 				}),
 				future.Coroutine[int](func(ctx context.Context) (int, error) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop/internal/task"
 )
 
 // Errors returned by loops. Each is a sentinel for errors.Is.
@@ -55,3 +56,8 @@ func (e *SlowCallbackError) Error() string {
 	}
 	return fmt.Sprintf("loop: slow %s took %v", what, e.Duration)
 }
+
+// ErrAwaitSelf is returned by an Await, with a task's context, of that
+// task's own future (asyncio's "Task cannot await on itself"): it could
+// only wait for ever.
+var ErrAwaitSelf = task.ErrAwaitSelf

@@ -68,6 +68,9 @@ func (t *kidTask[T]) Fail(err error) { t.ks.sink.done(t.i, true, *new(T), err) }
 
 func (t *kidTask[T]) Parent() context.Context { return t.ks.parent }
 
+// Own is nil: a combinator's child has no future that code can await.
+func (t *kidTask[T]) Own() future.Waitable { return nil }
+
 // newKids returns the children of a combinator over n awaitables, running
 // on l (nil outside a loop) and reporting to s until stop completes.
 func newKids[T any](ctx context.Context, l *Loop, n int, s sink[T], stop future.Waitable) *kids[T] {

@@ -34,6 +34,8 @@ func (t *typedTask[T]) Fail(err error) {
 
 func (t *typedTask[T]) Parent() context.Context { return t.parent }
 
+func (t *typedTask[T]) Own() future.Waitable { return &t.f }
+
 // watch has the exception handler told if the task's error is never read
 // (asyncio's "Task exception was never retrieved").
 func (t *typedTask[T]) watch() {

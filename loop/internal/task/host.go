@@ -2,6 +2,7 @@ package task
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -53,6 +54,9 @@ type Body interface {
 	// the typed half, so that a Gather's children share their Gather's
 	// instead of holding 16 bytes of it each.
 	Parent() context.Context
+	// Own is the task's future, which the task must not await, or nil if
+	// it has none that code can reach.
+	Own() future.Waitable
 }
 
 // Closing reports whether Close has begun: tasks can no longer be added,
@@ -74,6 +78,10 @@ var processStart = time.Now()
 // started: a duration is a third of a time.Time's size, which matters in a
 // task record.
 func Monotonic() time.Duration { return time.Since(processStart) }
+
+// ErrAwaitSelf is returned by a Suspend on the task's own future (see
+// loop.ErrAwaitSelf).
+var ErrAwaitSelf = errors.New("loop: a task cannot await its own future")
 
 // closedErr is the error of an operation refused because the loop is
 // closing; it matches future.ErrClosed, as the loop's closedErr does.

@@ -25,6 +25,10 @@ func (t *Task) Suspend(ctx context.Context, w future.Waitable) error {
 	if !t.state.claimPark() {
 		return fmt.Errorf("%w: Await with the context of a task that is not running here", future.ErrWrongGoroutine)
 	}
+	if own := t.body.Own(); own != nil && own == w {
+		t.state.unpark()
+		return ErrAwaitSelf // asyncio: "Task cannot await on itself"
+	}
 	for {
 		if err := t.mustStop(ctx, w); err != nil || w.IsDone() {
 			t.state.unpark()

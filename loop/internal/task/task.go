@@ -24,6 +24,9 @@ type Task struct {
 	// cancelPending is set while a cancellation waits to be delivered at the
 	// next suspension point: the lock-free copy of ext.cause != nil.
 	cancelPending atomic.Bool
+	// inCancel is set while Cancel passes a cancellation on to the future
+	// the task waits on (see Cancel).
+	inCancel atomic.Bool
 
 	// co is the runtime coroutine the body runs on, which also holds what
 	// a park waits for; nil until the first step and after the body ends.
@@ -190,6 +193,14 @@ func (t *Task) Cancel(cause error) bool {
 	}
 	w := t.waitingOn
 	x := t.extLocked()
+	if w != nil && !t.inCancel.CompareAndSwap(false, true) {
+		// A Cancel of this task is already passing a cancellation to what
+		// it waits on, and that came back round to here: tasks awaiting
+		// each other in a cycle. Passing it on again would go round the
+		// cycle for ever (it overflowed the stack); deliver it at the task
+		// instead, which ends the cycle.
+		w = nil
+	}
 	if w == nil {
 		x.cause = err
 		t.cancelPending.Store(true)
@@ -204,11 +215,15 @@ func (t *Task) Cancel(cause error) bool {
 	}
 	// Cancel what the task waits on; that wakes it with a cancelled result.
 	// If that future will not be cancelled, deliver at the task instead.
-	if w != nil && !w.Cancel(CauseOf(err)) {
-		t.mu.Lock()
-		x.cause = err
-		t.cancelPending.Store(true)
-		t.mu.Unlock()
+	if w != nil {
+		accepted := w.Cancel(CauseOf(err))
+		t.inCancel.Store(false)
+		if !accepted {
+			t.mu.Lock()
+			x.cause = err
+			t.cancelPending.Store(true)
+			t.mu.Unlock()
+		}
 	}
 	t.Wake()
 	return true

@@ -2,9 +2,6 @@ package loop_test
 
 import (
 	"context"
-	"errors"
-	"os"
-	"os/exec"
 	"runtime"
 	"sync"
 	"testing"
@@ -71,39 +68,7 @@ func TestPanicInCallbackGoesToTheExceptionHandler(t *testing.T) {
 }
 
 func TestGoexitInCoroutineIsReported(t *testing.T) {
-	// On one thread a Goexit-ing coroutine stays parked until the loop
-	// ends; the child process's leak check proves Close reclaims it.
-	if os.Getenv("LOOP_GOEXIT_CHILD") == "1" {
-		l := loop.NewSingleThread(loop.WithExceptionHandler(func(error) {}))
-		_, err := run(t, l, func(ctx context.Context) (int, error) {
-			return future.Await(ctx, loop.CreateTask(l, func(context.Context) (int, error) {
-				runtime.Goexit()
-				return 0, nil
-			}))
-		})
-		if !errors.Is(err, future.ErrGoexit) {
-			t.Fatalf("got %v, want ErrGoexit", err)
-		}
-		mustWork(t, l)
-		if err := l.Close(); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	t.Run("single", func(t *testing.T) {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestGoexitInCoroutineIsReported$")
-		cmd.Env = append(os.Environ(), "LOOP_GOEXIT_CHILD=1")
-		out, err := cmd.CombinedOutput()
-		if cannotExec(err) {
-			// Run under a user-mode emulator (.ci/run's linux/arm64 pass)
-			// that the kernel does not know to start the binary with.
-			t.Skip("the test binary cannot start itself here:", err)
-		}
-		require.NoError(t, err, "child: %s", out)
-	})
-	t.Run("pool", func(t *testing.T) {
-		l := loop.NewPool(loop.WithExceptionHandler(func(error) {}))
-		defer l.Close()
+	body := func(t *testing.T, l *loop.Loop) {
 		_, err := run(t, l, func(ctx context.Context) (int, error) {
 			return future.Await(ctx, loop.CreateTask(l, func(context.Context) (int, error) {
 				runtime.Goexit()
@@ -112,6 +77,20 @@ func TestGoexitInCoroutineIsReported(t *testing.T) {
 		})
 		assert.ErrorIs(t, err, future.ErrGoexit)
 		mustWork(t, l)
+	}
+	// On one thread a Goexit-ing coroutine stays parked until the loop
+	// ends; a child process's leak check proves Close reclaims it.
+	t.Run("single", func(t *testing.T) {
+		inChild(t, func(t *testing.T) {
+			l := loop.NewSingleThread(loop.WithExceptionHandler(func(error) {}))
+			body(t, l)
+			require.NoError(t, l.Close())
+		})
+	})
+	t.Run("pool", func(t *testing.T) {
+		l := loop.NewPool(loop.WithExceptionHandler(func(error) {}))
+		defer l.Close()
+		body(t, l)
 	})
 }
 

@@ -3,6 +3,7 @@ package loop
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/goasyncio/asyncio/future"
@@ -61,3 +62,34 @@ func (e *SlowCallbackError) Error() string {
 // task's own future (asyncio's "Task cannot await on itself"): it could
 // only wait for ever.
 var ErrAwaitSelf = task.ErrAwaitSelf
+
+// StillRunningError is Shutdown's error when its context ends before the
+// loop has closed: what was still running then. The loop stays closing;
+// call Shutdown or Close again to go on waiting.
+type StillRunningError struct {
+	// Tasks names the tasks that had not finished unwinding, sorted.
+	Tasks []string
+	// Jobs counts the executor jobs that had not returned.
+	Jobs int
+	// Err is the context's error.
+	Err error
+}
+
+func (e *StillRunningError) Error() string {
+	var b strings.Builder
+	b.WriteString("loop: shutdown stopped waiting for ")
+	if len(e.Tasks) > 0 {
+		fmt.Fprintf(&b, "%d task(s) (%s)", len(e.Tasks), strings.Join(e.Tasks, ", "))
+		if e.Jobs > 0 {
+			b.WriteString(" and ")
+		}
+	}
+	if e.Jobs > 0 {
+		fmt.Fprintf(&b, "%d executor job(s)", e.Jobs)
+	}
+	fmt.Fprintf(&b, ": %v", e.Err)
+	return b.String()
+}
+
+// Unwrap returns the context's error.
+func (e *StillRunningError) Unwrap() error { return e.Err }

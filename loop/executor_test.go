@@ -3,6 +3,10 @@ package loop_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -203,4 +207,211 @@ func TestVirtualTimeWaitsForJobs(t *testing.T) {
 		assert.Zero(t, got.job, "no time passed while the job ran")
 		assert.Equal(t, time.Hour, got.sleeper)
 	}, loop.WithVirtualTime())
+}
+
+// TestAJobThatCallsGoexitFailsItsFuture: runtime.Goexit in an executor job
+// (t.FailNow in a test's helper, say) ends the job's goroutine at once;
+// its future must still complete, with ErrGoexit, as RunInExecutor's doc
+// says. It used to stay pending for ever, since the completion ran after
+// the job returned.
+func TestAJobThatCallsGoexitFailsItsFuture(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			f := loop.RunInExecutor(ctx, l, func(context.Context) (int, error) {
+				runtime.Goexit()
+				return 1, nil
+			})
+			// A watchdog for the wait that used to last for ever.
+			wctx, cancel := loop.Timeout(ctx, 20*time.Second)
+			defer cancel()
+			_, err := future.Await(wctx, f)
+			return 0, err
+		})
+		require.ErrorIs(t, err, future.ErrGoexit)
+	})
+}
+
+// TestExecutorStartsJobsInOrder: jobs start first come, first served, as
+// in Python's ThreadPoolExecutor (its work queue is a FIFO). They used to
+// race for a semaphore, so that with three workers the first wave could
+// be jobs 5, 3 and 4. With one worker the start order is the submission
+// order; with three, the first wave is the first three jobs, and never
+// more than three run at once.
+func TestExecutorStartsJobsInOrder(t *testing.T) {
+	for _, workers := range []int{1, 3} {
+		t.Run(fmt.Sprint(workers, "workers"), func(t *testing.T) {
+			eachEngine(t, func(t *testing.T, l *loop.Loop) {
+				const jobs = 9
+				var mu sync.Mutex
+				var order []int
+				var running, most int
+				gates := make([]chan struct{}, jobs)
+				started := make(chan struct{}, jobs)
+				_, err := run(t, l, func(ctx context.Context) (int, error) {
+					var fs []*future.Future[int]
+					for i := range jobs {
+						gates[i] = make(chan struct{})
+						fs = append(fs, loop.RunInExecutor(ctx, l, func(context.Context) (int, error) {
+							mu.Lock()
+							order = append(order, i)
+							running++
+							most = max(most, running)
+							mu.Unlock()
+							started <- struct{}{}
+							<-gates[i]
+							mu.Lock()
+							running--
+							mu.Unlock()
+							return i, nil
+						}))
+					}
+					// A goroutine, not ToThread, since the workers are taken.
+					go func() {
+						for range workers {
+							<-started
+						}
+						mu.Lock()
+						first := slices.Clone(order)
+						mu.Unlock()
+						slices.Sort(first)
+						if !slices.Equal(first, []int{0, 1, 2}[:workers]) {
+							panic(fmt.Sprint("first wave ", first))
+						}
+						for i := range jobs {
+							close(gates[i])
+						}
+					}()
+					for _, f := range fs {
+						if _, err := future.Await(ctx, f); err != nil {
+							return 0, err
+						}
+					}
+					return 0, nil
+				})
+				require.NoError(t, err)
+				assert.LessOrEqual(t, most, workers)
+				if workers == 1 {
+					assert.Equal(t, []int{0, 1, 2, 3, 4, 5, 6, 7, 8}, order)
+				}
+			}, loop.WithExecutorWorkers(workers))
+		})
+	}
+}
+
+// TestToThreadJobSeesTheCallersDeadline: under a deadline (loop.Timeout
+// or context.WithTimeout on the task's context), ToThread's job gets the
+// deadline in its context, and when the caller stops waiting the job's
+// context is cancelled. Before, the job had no deadline and ran on.
+func TestToThreadJobSeesTheCallersDeadline(t *testing.T) {
+	scopes := map[string]func(context.Context) (context.Context, context.CancelFunc){
+		"loop.Timeout": func(ctx context.Context) (context.Context, context.CancelFunc) {
+			return loop.Timeout(ctx, 50*time.Millisecond)
+		},
+		"context.WithTimeout": func(ctx context.Context) (context.Context, context.CancelFunc) {
+			return context.WithTimeout(ctx, 50*time.Millisecond)
+		},
+	}
+	for name, scope := range scopes {
+		t.Run(name, func(t *testing.T) {
+			eachEngine(t, func(t *testing.T, l *loop.Loop) {
+				jobEnded := make(chan bool, 1) // whether it had a deadline
+				_, err := run(t, l, func(ctx context.Context) (int, error) {
+					tctx, cancel := scope(ctx)
+					defer cancel()
+					return loop.ToThread(tctx, func(jctx context.Context) (int, error) {
+						_, has := jctx.Deadline()
+						select {
+						case <-jctx.Done():
+						case <-time.After(20 * time.Second): // a watchdog, not a wait
+						}
+						jobEnded <- has
+						return 0, jctx.Err()
+					})
+				})
+				require.ErrorIs(t, err, context.DeadlineExceeded)
+				select {
+				case has := <-jobEnded:
+					assert.True(t, has, "the job's context carried the deadline")
+				case <-time.After(20 * time.Second):
+					t.Fatal("the job ran on after ToThread returned")
+				}
+			})
+		})
+	}
+}
+
+// TestShutdownNamesWhatStillRuns: Close used to wait for ever for a job
+// stuck where its context cannot reach it, without a word. Shutdown with
+// a deadline returns a *StillRunningError counting it, leaves the loop
+// closing, and a later Close finishes once the job returns.
+func TestShutdownNamesWhatStillRuns(t *testing.T) {
+	for _, e := range engines {
+		t.Run(e.Name, func(t *testing.T) {
+			l := e.New()
+			stuck := make(chan struct{})
+			started := make(chan struct{})
+			_, err := run(t, l, func(ctx context.Context) (int, error) {
+				loop.RunInExecutor(ctx, l, func(context.Context) (int, error) {
+					close(started)
+					<-stuck // ignores its context
+					return 0, nil
+				})
+				<-started
+				return 0, nil
+			})
+			require.NoError(t, err)
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			err = l.Shutdown(ctx)
+			var still *loop.StillRunningError
+			require.ErrorAs(t, err, &still)
+			assert.ErrorIs(t, err, context.DeadlineExceeded)
+			assert.Equal(t, 1, still.Jobs)
+			assert.Empty(t, still.Tasks)
+			assert.Contains(t, err.Error(), "1 executor job(s)")
+			assert.True(t, l.IsClosed())
+			assert.ErrorIs(t, loop.CreateTask(l, func(context.Context) (int, error) { return 0, nil }).Err(), loop.ErrClosed)
+
+			close(stuck)
+			require.NoError(t, l.Close())
+			require.NoError(t, l.Close(), "a closed loop closes again with nil")
+		})
+	}
+}
+
+// TestShutdownNamesAStuckTask: a task whose body blocks outside the loop
+// (here a channel receive, which no cancellation reaches) holds Close; a
+// Shutdown with a deadline names it. On a single-thread loop the blocked
+// body holds the loop's thread, so the wait goes on in the background and
+// the next Close picks it up.
+func TestShutdownNamesAStuckTask(t *testing.T) {
+	for _, e := range engines {
+		t.Run(e.Name, func(t *testing.T) {
+			l := e.New()
+			stuck := make(chan struct{})
+			blocked := make(chan struct{})
+			_, err := run(t, l, func(ctx context.Context) (int, error) {
+				loop.CreateTask(l, func(ctx context.Context) (int, error) {
+					if err := loop.Sleep(ctx, time.Hour); err == nil {
+						return 0, errors.New("not cancelled")
+					}
+					close(blocked)
+					<-stuck // blocks the task body itself
+					return 0, nil
+				}, loop.TaskName("stuck-reader"))
+				return 0, loop.Sleep(ctx, 0)
+			})
+			require.NoError(t, err)
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			err = l.Shutdown(ctx)
+			var still *loop.StillRunningError
+			require.ErrorAs(t, err, &still)
+			<-blocked
+			assert.Equal(t, []string{"stuck-reader"}, still.Tasks)
+			assert.Contains(t, err.Error(), "stuck-reader")
+			close(stuck)
+			require.NoError(t, l.Close())
+		})
+	}
 }

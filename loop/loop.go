@@ -3,6 +3,7 @@ package loop
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,7 +42,9 @@ type Loop struct {
 	jobs atomic.Int64
 	exec executor
 
-	closeMu sync.Mutex // serializes Close
+	closeMu   sync.Mutex   // serializes Close and Shutdown
+	closeStop *atomic.Bool // set when the last task of a closing loop ends
+	closeRun  chan error   // a closing run still going when a Shutdown gave up; under closeMu
 }
 
 // newLoop makes a loop whose engine make returns.
@@ -155,43 +158,92 @@ func (l *Loop) IsRunning() bool { return l.state.Load() == stateRunning }
 // IsClosed reports whether Close has been called.
 func (l *Loop) IsClosed() bool { return l.state.Load() >= stateClosing }
 
-// Close cancels every pending task, runs the loop until they have all
-// finished unwinding, and stops the loop's goroutines (its OS thread, for a
-// single-thread loop). A cancelled task's Await returns a cancellation
-// error whose cause matches ErrClosed, and any later Await in it returns the
-// same at once, so no task can keep the loop from closing by waiting.
-// Callbacks still queued when the last task ends are discarded, as asyncio's
-// close does; timers that have not fired never will.
+// Close shuts the loop down with no time limit: Shutdown with
+// context.Background(). It waits for exactly two things, after cancelling
+// them: every task still pending to finish unwinding (the loop runs them
+// until they return), and every executor job queued or running
+// (RunInExecutor, ToThread) to return. A cancelled task's Await returns a
+// cancellation error whose cause matches ErrClosed, and any later Await in
+// it returns the same at once, so no task can keep the loop from closing
+// by waiting on the loop; a task body or job blocked outside the loop (a
+// read that ignores its context, say) keeps Close waiting with it. Use
+// Shutdown with a deadline to bound the wait and learn what still runs.
+// Close does not wait for goroutines the program started itself.
+// Callbacks still queued when the last task ends are discarded, as
+// asyncio's close does; timers that have not fired never will.
 //
-// Close is idempotent: later calls return nil. It returns ErrRunning, and
-// does nothing, while the loop is running (including from a callback or
-// coroutine on the loop itself). After Close, every call on l returns an
-// error matching ErrClosed (CreateTask returns a future already failed with
-// it).
-func (l *Loop) Close() error {
+// Once the loop has closed, later calls return nil. Close returns
+// ErrRunning, and does nothing, while the loop is running (including from
+// a callback or coroutine on the loop itself). After Close, every call on l
+// returns an error matching ErrClosed (CreateTask returns a future already
+// failed with it).
+func (l *Loop) Close() error { return l.Shutdown(context.Background()) }
+
+// Shutdown is Close with a limit: it does what Close does, but if ctx ends
+// first it returns a *StillRunningError naming the tasks and counting the
+// executor jobs still running, wrapping ctx's error. The loop then stays
+// closing (no new task or job is accepted) and keeps its goroutines; a
+// later Shutdown or Close goes on waiting where this one stopped, and must
+// be called to release them.
+func (l *Loop) Shutdown(ctx context.Context) error {
+	if ctx == nil {
+		return fmt.Errorf("%w: Shutdown: nil context", future.ErrNil)
+	}
 	l.closeMu.Lock()
 	defer l.closeMu.Unlock()
-	if !l.state.CompareAndSwap(stateIdle, stateClosing) {
-		if l.state.Load() >= stateClosing {
-			return nil
+	switch {
+	case l.state.CompareAndSwap(stateIdle, stateClosing):
+		l.closeStop = new(atomic.Bool)
+		live := l.host.Close(l.closeStop, l.eng.Unpark)
+		cause := closedErr("Close")
+		for _, t := range live {
+			t.Cancel(cause)
 		}
+		l.cancelJobs(cause)
+	case l.state.Load() == stateClosed:
+		return nil
+	case l.state.Load() == stateRunning:
 		return ErrRunning
 	}
-
-	stop := new(atomic.Bool)
-	live := l.host.Close(stop, l.eng.Unpark)
-
-	cause := closedErr("Close")
-	for _, t := range live {
-		t.Cancel(cause)
+	// Closing: a first call, or one after an earlier call's ctx ended.
+	err := l.runUntilUnwound(ctx)
+	if _, still := err.(*StillRunningError); still {
+		return err
 	}
-	l.cancelJobs(cause)
-	err := l.eng.Run(stop)
+	if n := l.exec.waitJobs(ctx); n > 0 {
+		return &StillRunningError{Jobs: n, Err: ctx.Err()}
+	}
 	l.drv.Reset()
-	l.exec.wg.Wait() // jobs were cancelled; their goroutines must end
 	l.state.Store(stateClosed)
 	l.eng.Shutdown()
-	return err
+	return err // the engine's, from the last run
+}
+
+// runUntilUnwound runs the closing loop until its last task has finished,
+// or ctx ends (a *StillRunningError then). The run goes on in the
+// background after ctx ends, since a task body may be blocked where the
+// loop cannot stop it; the next call picks it up.
+func (l *Loop) runUntilUnwound(ctx context.Context) error {
+	if l.closeRun == nil {
+		if l.host.AllFinished() {
+			return nil
+		}
+		run := make(chan error, 1)
+		go func() { run <- l.eng.Run(l.closeStop) }()
+		l.closeRun = run
+	}
+	select {
+	case err := <-l.closeRun:
+		l.closeRun = nil
+		return err
+	case <-ctx.Done():
+		e := &StillRunningError{Err: ctx.Err(), Jobs: l.exec.pending()}
+		for _, t := range l.host.Live() {
+			e.Tasks = append(e.Tasks, t.Name())
+		}
+		slices.Sort(e.Tasks)
+		return e
+	}
 }
 
 // closedForUsers reports whether user-facing calls must fail: the loop is

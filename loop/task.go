@@ -46,20 +46,49 @@ func (t *typedTask[T]) watch() {
 // caller, and returns the task's future (asyncio's create_task). The task
 // starts on the loop's next iteration while the loop runs. Cancelling the
 // future cancels the task: the coroutine sees the cancellation at the Await
-// it is suspended in, as in asyncio.
+// it is suspended in, as in asyncio. Options name the task (TaskName).
 //
-// CreateTask never returns nil. A nil c, or a closed loop, gives a future
+// CreateTask is safe to call from any goroutine, on the loop or off it.
+// It never returns nil: a nil l or c, or a closed loop, gives a future
 // already failed with an error matching future.ErrNil or ErrClosed.
 //
 // The task's context is rooted at context.Background; see RunUntilComplete
 // for a task that inherits a caller's context.
-func CreateTask[T any](l *Loop, c future.Coroutine[T]) *future.Future[T] {
-	return createTask(context.Background(), l, c)
+func CreateTask[T any](l *Loop, c future.Coroutine[T], opts ...TaskOption) *future.Future[T] {
+	if l == nil {
+		return failed[T](nil, fmt.Errorf("%w: CreateTask: nil loop", future.ErrNil))
+	}
+	return createTask(context.Background(), l, c, opts...)
 }
 
-func createTask[T any](parent context.Context, l *Loop, c future.Coroutine[T]) *future.Future[T] {
+// TaskOption configures one task, made by CreateTask or CreateTaskIn.
+type TaskOption func(*taskOptions)
+
+type taskOptions struct {
+	name string
+}
+
+// TaskName names the task (asyncio's create_task(name=...)). A task with
+// no name is called Task-<n>, n counting the tasks of the process, as in
+// asyncio. The name shows in errors and in the exception handler's reports.
+func TaskName(name string) TaskOption {
+	return func(o *taskOptions) { o.name = name }
+}
+
+func createTask[T any](parent context.Context, l *Loop, c future.Coroutine[T], opts ...TaskOption) *future.Future[T] {
 	f, t := newTask(parent, l, c)
 	if t != nil {
+		if len(opts) > 0 {
+			var o taskOptions
+			for _, opt := range opts {
+				if opt != nil {
+					opt(&o)
+				}
+			}
+			if o.name != "" {
+				t.SetName(o.name)
+			}
+		}
 		l.eng.Start(t)
 	}
 	return f

@@ -91,7 +91,7 @@ func NewTaskGroup(ctx context.Context) (*TaskGroup, context.Context) {
 // without touching the group. Once Wait has returned, the future fails
 // with an error matching ErrGroupDone; while the group is cancelling, it is
 // cancelled with the group's cause and c never runs.
-func CreateTaskIn[T any](g *TaskGroup, c future.Coroutine[T]) *future.Future[T] {
+func CreateTaskIn[T any](g *TaskGroup, c future.Coroutine[T], opts ...TaskOption) *future.Future[T] {
 	if g == nil || c == nil {
 		return failed[T](nil, fmt.Errorf("%w: CreateTaskIn: nil group or coroutine", future.ErrNil))
 	}
@@ -112,7 +112,7 @@ func CreateTaskIn[T any](g *TaskGroup, c future.Coroutine[T]) *future.Future[T] 
 	}
 	// createTask only queues the task's first step, so nothing calls back
 	// into g under mu.
-	f := createTask(g.values, g.l, c)
+	f := createTask(g.values, g.l, c, opts...)
 	g.kids[f] = struct{}{}
 	g.mu.Unlock()
 	if f.IsDone() || !f.OnDone(func() { g.finished(f, f.Err()) }) {

@@ -78,6 +78,8 @@ func runBlockingTasks(w, workers io.Writer, l *loop.Loop) future.Coroutine[struc
 // to workers. workers must be safe for concurrent use: three goroutines
 // write to it.
 func run(w, workers io.Writer, engineName string, opts ...loop.Option) error {
+	// ThreadPoolExecutor(max_workers=3): six jobs run in two waves.
+	opts = append([]loop.Option{loop.WithExecutorWorkers(3)}, opts...)
 	return engine.WithLoop(engineName, opts, func(eventLoop *loop.Loop) error {
 		_, err := loop.RunUntilComplete(context.Background(), eventLoop, runBlockingTasks(w, workers, eventLoop))
 		return err

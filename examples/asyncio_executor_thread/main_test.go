@@ -63,6 +63,36 @@ func TestEveryJobLogsRunningThenDone(t *testing.T) {
 					t.Errorf("blocks(%d): running at line %d, done at line %d", n, running, done)
 				}
 			}
+			checkTwoWaves(t, lines)
 		})
+	}
+}
+
+// checkTwoWaves checks what max_workers=3 does to the six jobs: never
+// more than three run at once, the first three start first (the executor
+// takes jobs in order), and each of the last three starts only after a
+// job of the first wave is done.
+func checkTwoWaves(t *testing.T, lines []string) {
+	t.Helper()
+	running, most, dones := 0, 0, 0
+	for _, line := range lines {
+		var n int
+		switch {
+		case strings.HasSuffix(line, ": running"):
+			if _, err := fmt.Sscanf(strings.TrimSpace(line), "executor blocks(%d): running", &n); err != nil {
+				t.Fatalf("line %q: %v", line, err)
+			}
+			running++
+			most = max(most, running)
+			if n >= 3 && dones == 0 {
+				t.Errorf("blocks(%d) started before any job of the first wave was done", n)
+			}
+		case strings.HasSuffix(line, ": done"):
+			running--
+			dones++
+		}
+	}
+	if most > 3 {
+		t.Errorf("%d jobs ran at once; the executor has 3 workers", most)
 	}
 }

@@ -177,6 +177,24 @@ func (h *Host) Close(stop *atomic.Bool, unpark func()) []*Task {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	h.closing.Store(true)
+	live := h.liveLocked()
+	r.waiting.Store(&closeWait{stop: stop, unpark: unpark})
+	if r.finished.Load() == r.added.Load() {
+		stop.Store(true)
+	}
+	return live
+}
+
+// Live returns the tasks registered and not finished, in no fixed order.
+func (h *Host) Live() []*Task {
+	h.reg.mu.Lock()
+	defer h.reg.mu.Unlock()
+	return h.liveLocked()
+}
+
+// liveLocked is Live for a caller that holds the registry's lock.
+func (h *Host) liveLocked() []*Task {
+	r := &h.reg
 	var live []*Task
 	for c := r.head; c != nil; c = c.next {
 		for i := range c.slots {
@@ -185,9 +203,10 @@ func (h *Host) Close(stop *atomic.Bool, unpark func()) []*Task {
 			}
 		}
 	}
-	r.waiting.Store(&closeWait{stop: stop, unpark: unpark})
-	if r.finished.Load() == r.added.Load() {
-		stop.Store(true)
-	}
 	return live
+}
+
+// AllFinished reports whether every task registered has finished.
+func (h *Host) AllFinished() bool {
+	return h.reg.finished.Load() == h.reg.added.Load()
 }

@@ -2,6 +2,7 @@ package task
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,6 +19,7 @@ import (
 type Task struct {
 	host *Host
 	body Body
+	id   uint64                // numbers the default name, Task-<id>
 	slot *atomic.Pointer[Task] // its place in the host's registry; cleared as it finishes
 
 	state state
@@ -66,15 +68,49 @@ type taskExt struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 
+	// name is the task's name if it was given one.
+	name string
+
 	// stepStart is when the body last started or resumed (see Monotonic),
 	// for debug mode's slow-step report. Written and read only by the
 	// body's own goroutine.
 	stepStart time.Duration
 }
 
+// lastID numbers tasks across every loop of the process, as asyncio's
+// default names do (Task-1, Task-2, ...).
+var lastID atomic.Uint64
+
 // Init makes t a new task of h with body b, scheduled to start. It is
 // called once, before t is registered or queued.
-func (t *Task) Init(h *Host, b Body) { t.host, t.body = h, b }
+func (t *Task) Init(h *Host, b Body) {
+	t.host, t.body = h, b
+	t.id = lastID.Add(1)
+}
+
+// SetName names t (asyncio's Task.set_name); "" restores the default.
+func (t *Task) SetName(name string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if name == "" && t.ext.Load() == nil {
+		return
+	}
+	t.extLocked().name = name
+}
+
+// Name returns t's name: the one given, or Task-<n> with n counting the
+// tasks of the process, as asyncio's default.
+func (t *Task) Name() string {
+	if x := t.ext.Load(); x != nil {
+		t.mu.Lock()
+		name := x.name
+		t.mu.Unlock()
+		if name != "" {
+			return name
+		}
+	}
+	return "Task-" + strconv.FormatUint(t.id, 10)
+}
 
 // Host returns the host t belongs to.
 func (t *Task) Host() *Host { return t.host }

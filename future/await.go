@@ -26,16 +26,18 @@ var (
 //     is suspended on, as in asyncio.
 //   - A pending Future awaited with any other context blocks the goroutine
 //     until the future completes or ctx is done; ctx ending abandons the
-//     wait (the future is left alone) and returns context.Cause(ctx).
+//     wait (the future is left alone) and returns ContextErr(ctx): a
+//     cancellation if ctx was cancelled, context.Cause(ctx) past a
+//     deadline.
 //
-// A coroutine's context suspends only that coroutine, so only its body may
-// await with it. From a goroutine the body started, Await returns an error
-// matching ErrWrongGoroutine if the task is suspended or has ended; while
-// the body is running, the goroutine cannot be told apart cheaply, and the
-// loop's engine fails hard (the single-thread engine's runtime coroutine
-// aborts the process). Pass such goroutines a context of their own, or
-// context.WithoutCancel(ctx) to keep the values; a single-thread loop made
-// WithDebug checks the thread and returns ErrWrongGoroutine instead.
+// A coroutine's context suspends only that coroutine, so only its body
+// suspends with it. A goroutine the body started may still be handed the
+// context, as any Go context: its Await blocks that goroutine like plain
+// Go code until the future completes or the context ends, and leaves the
+// task alone. Another task's body that awaits with this task's context
+// gets an error matching ErrWrongGoroutine while the task is suspended.
+// (How a loop tells its bodies from other goroutines, and where it cannot,
+// is in package loop's documentation.)
 //
 // A nil a or ctx returns an error matching ErrNil.
 func Await[T any](ctx context.Context, a Awaitable[T]) (T, error) {
@@ -69,6 +71,6 @@ func (f *Future[T]) await(ctx context.Context) (T, error) {
 		return f.value, f.err
 	case <-ctx.Done():
 		// Abandon the wait; the future is someone else's to complete.
-		return zero, context.Cause(ctx)
+		return zero, ContextErr(ctx)
 	}
 }

@@ -41,6 +41,24 @@ var (
 	ErrGoexit = errors.New("future: runtime.Goexit called")
 )
 
+// ContextErr returns the error a wait that stops because ctx ended
+// reports, and nil while ctx has not ended. A cancelled ctx gives a
+// cancellation: an error matching ErrCancelled and context.Canceled that
+// unwraps to context.Cause(ctx), so that a cancellation stays one through
+// derived contexts. A ctx past its deadline gives context.Cause(ctx),
+// which matches context.DeadlineExceeded (and loop.ErrTimeout for a
+// loop.Timeout).
+func ContextErr(ctx context.Context) error {
+	switch err := ctx.Err(); err {
+	case nil:
+		return nil
+	case context.Canceled:
+		return Cancelled(context.Cause(ctx))
+	default:
+		return context.Cause(ctx)
+	}
+}
+
 // cancelError is the error of a cancelled future.
 type cancelError struct{ cause error }
 

@@ -46,6 +46,8 @@ var (
 type SlowCallbackError struct {
 	// Task is true for a task step, false for a plain callback.
 	Task bool
+	// Name is the task's name, for a task step.
+	Name string
 	// Duration is how long it ran.
 	Duration time.Duration
 }
@@ -53,7 +55,7 @@ type SlowCallbackError struct {
 func (e *SlowCallbackError) Error() string {
 	what := "callback"
 	if e.Task {
-		what = "task step"
+		what = "step of task " + e.Name
 	}
 	return fmt.Sprintf("loop: slow %s took %v", what, e.Duration)
 }

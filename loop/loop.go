@@ -141,14 +141,18 @@ func (l *Loop) CallSoonThreadsafe(fn func()) (Handle, error) {
 func (l *Loop) timed(fn func()) func() {
 	return func() {
 		start := task.Monotonic()
-		defer func() { l.host.CheckSlow(false, task.Monotonic()-start) }()
+		defer func() { l.host.CheckSlow(nil, task.Monotonic()-start) }()
 		fn()
 	}
 }
 
-// reportSlow reports a callback or task step that ran for d.
-func (l *Loop) reportSlow(task bool, d time.Duration) {
-	l.report(&SlowCallbackError{Task: task, Duration: d})
+// reportSlow reports a callback (t nil) or a step of task t that ran for d.
+func (l *Loop) reportSlow(t *task.Task, d time.Duration) {
+	e := &SlowCallbackError{Task: t != nil, Duration: d}
+	if t != nil {
+		e.Name = t.Name()
+	}
+	l.report(e)
 }
 
 // IsRunning reports whether RunUntilComplete (or Close's final drain) is
@@ -293,6 +297,9 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	}
 	if d > 0 {
 		return sleep(ctx, t, d)
+	}
+	if ctx != context.Context(t) {
+		return t.YieldCtx(ctx) // checks ctx before and after the turn
 	}
 	if yield := t.ClaimYield(); yield != nil {
 		yield(struct{}{}) // here, not in Yield: see task.ClaimYield

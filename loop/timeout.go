@@ -111,7 +111,8 @@ func WaitFor[T any](ctx context.Context, a future.Awaitable[T], d time.Duration)
 
 // Timeout returns a copy of ctx that is cancelled once d has passed on the
 // loop's clock, and a function that releases it: the scoped time limit of
-// asyncio.timeout. Await, Sleep and the waiting functions of this package
+// asyncio.timeout. A d of zero or less gives a context that has already run
+// out: the first wait under it fails. Await, Sleep and the waiting functions of this package
 // (Wait, AsCompleted, WaitFor, TaskGroup.Wait, WithTaskGroup), called with
 // the returned context, then fail with an error matching ErrTimeout and
 // context.DeadlineExceeded; that error is also the context's
@@ -145,8 +146,8 @@ func Timeout(ctx context.Context, d time.Duration) (context.Context, context.Can
 
 // TimeoutAt is Timeout with a deadline instead of a duration: when is a
 // reading of the loop's clock, such as l.Time().Add(time.Second)
-// (asyncio.timeout_at). A time in the past runs out as soon as the loop
-// runs its timers.
+// (asyncio.timeout_at). A time not in the future gives a context that has
+// already run out.
 func TimeoutAt(ctx context.Context, when time.Time) (context.Context, context.CancelFunc) {
 	return scope(ctx, &timeoutError{op: "TimeoutAt"}, func(l *Loop) int64 {
 		return l.drv.At(when)
@@ -169,10 +170,18 @@ func scope(ctx context.Context, cause *timeoutError, deadline func(*Loop) int64)
 	l := loopOf(t)
 	c, cancel := context.WithCancelCause(ctx)
 	sc := &scopeCtx{Context: c, cause: cause}
+	at := deadline(l)
 	if !l.drv.Virtual {
-		sc.deadline = l.drv.Time(deadline(l))
+		sc.deadline = l.drv.Time(at)
 	}
-	h, err := l.callAt(cause.op, deadline(l), func() {
+	if at <= l.drv.Now() {
+		// Already past (a d of zero or less): expired from the start, so
+		// that even a Sleep(ctx, 0) under it fails, as under asyncio's
+		// timeout(0), whose expiry is a call_soon ahead of the task.
+		cancel(cause)
+		return sc, func() { cancel(context.Canceled) }
+	}
+	h, err := l.callAt(cause.op, at, func() {
 		cancel(cause)
 		// Wake the task that set the limit now, on the loop, rather than
 		// only from the goroutine context.AfterFunc starts for a park under

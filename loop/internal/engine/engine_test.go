@@ -32,7 +32,7 @@ func newEngine(t *testing.T, make Maker, workers int) Engine {
 	h := &task.Host{
 		Report:     func(err error) { t.Errorf("exception handler: %v", err) },
 		Slow:       time.Hour,
-		ReportSlow: func(bool, time.Duration) {},
+		ReportSlow: func(*task.Task, time.Duration) {},
 	}
 	d := new(driver.Driver)
 	d.Init(time.Now(), false)

@@ -80,6 +80,9 @@ func (p *pool) ThreadID() int { return 0 }
 // OnLoopThread reports true: a pool has no thread of its own.
 func (p *pool) OnLoopThread() bool { return true }
 
+// OnBodyThread reports false: a pool's bodies run on any thread.
+func (p *pool) OnBodyThread() bool { return false }
+
 // Run lets the workers go and, until stop is set, serves the timers.
 func (p *pool) Run(stop *atomic.Bool) error {
 	p.running.Store(true)

@@ -423,3 +423,8 @@ func (s *single) Wake(t *task.Task) {
 // OnLoopThread reports whether the caller runs on the loop's thread; where
 // the OS gives no thread id, it cannot tell and reports true.
 func (s *single) OnLoopThread() bool { return s.tid == 0 || osthread.ID() == s.tid }
+
+// OnBodyThread reports whether the caller runs on the loop's thread, which
+// runs every body; where the OS gives no thread id, it cannot tell and
+// reports false.
+func (s *single) OnBodyThread() bool { return s.tid != 0 && osthread.ID() == s.tid }

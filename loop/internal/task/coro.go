@@ -52,6 +52,7 @@ func (c *Coro) run(yield func(struct{}) bool) {
 	c.yield = yield
 	for {
 		t := c.t
+		markBody() // again for each task, in case a body cleared it
 		t.start()
 		c.t = nil
 		if !yield(struct{}{}) {

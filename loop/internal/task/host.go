@@ -22,11 +22,11 @@ type Host struct {
 	// exception handler; it must not panic.
 	Report func(error)
 	// Debug turns on the checks of the loop's WithDebug; Slow is its
-	// slow-step duration, and ReportSlow reports a callback (task false)
-	// or task step that ran longer.
+	// slow-step duration, and ReportSlow reports a callback (t nil) or a
+	// step of task t that ran longer.
 	Debug      bool
 	Slow       time.Duration
-	ReportSlow func(task bool, d time.Duration)
+	ReportSlow func(t *Task, d time.Duration)
 
 	closing atomic.Bool // set by Close's snapshot, under the registry's lock
 	reg     registry
@@ -41,6 +41,10 @@ type Engine interface {
 	// thread, for the checks of debug mode; an engine without one
 	// reports true.
 	OnLoopThread() bool
+	// OnBodyThread reports whether the caller certainly runs on the one
+	// thread that runs every task body: true only on a single-thread
+	// engine that knows its thread's id, called from that thread.
+	OnBodyThread() bool
 }
 
 // Body is the typed half of a task: its coroutine and its future, kept in
@@ -63,11 +67,11 @@ type Body interface {
 // and Await refuses to suspend.
 func (h *Host) Closing() bool { return h.closing.Load() }
 
-// CheckSlow reports a callback or task step that ran for d, if that is
-// longer than the slow-callback duration (debug mode).
-func (h *Host) CheckSlow(task bool, d time.Duration) {
+// CheckSlow reports a callback (t nil) or a step of task t that ran for
+// d, if that is longer than the slow-callback duration (debug mode).
+func (h *Host) CheckSlow(t *Task, d time.Duration) {
 	if d > h.Slow {
-		h.ReportSlow(task, d)
+		h.ReportSlow(t, d)
 	}
 }
 

@@ -19,6 +19,9 @@ import (
 // goroutine other than the body would otherwise switch the body's runtime
 // coroutine, which aborts the process.
 func (t *Task) Suspend(ctx context.Context, w future.Waitable) error {
+	if t.foreign() {
+		return blockForeign(ctx, w)
+	}
 	if t.host.Debug && !t.host.Engine.OnLoopThread() {
 		return fmt.Errorf("%w: Await with the context of a task, outside the loop's thread", future.ErrWrongGoroutine)
 	}
@@ -65,8 +68,10 @@ func (t *Task) mustStop(ctx context.Context, w future.Waitable) error {
 	if t.host.Closing() && !w.IsDone() {
 		return future.Cancelled(closedErr("Await"))
 	}
-	if ctx != context.Context(t) && ctx.Err() != nil {
-		return context.Cause(ctx)
+	if ctx != context.Context(t) {
+		// A cancellation stays one through a derived ctx: the task's own
+		// cancellation, which cancels its context, ends such a ctx too.
+		return future.ContextErr(ctx)
 	}
 	return nil
 }
@@ -81,11 +86,41 @@ func (t *Task) mustStop(ctx context.Context, w future.Waitable) error {
 // yielding until the engine resumes the task, so no wake can queue it a
 // second time meanwhile.
 func (t *Task) Yield() error {
+	return t.YieldCtx(t)
+}
+
+// YieldCtx is Yield for a caller whose context is ctx (the task's, or one
+// derived from it): a goroutine other than the body yields like plain Go
+// code, and an ended ctx stops it before and after the turn.
+func (t *Task) YieldCtx(ctx context.Context) error {
+	if ctx != context.Context(t) {
+		if err := future.ContextErr(ctx); err != nil {
+			return err
+		}
+	}
+	if t.foreign() {
+		return yieldForeign(ctx)
+	}
 	if yield := t.ClaimYield(); yield != nil {
 		yield(struct{}{})
-		return t.takeCancel()
+		return t.afterYield(ctx)
 	}
-	return t.yieldSlow()
+	if err := t.yieldSlow(); err != nil {
+		return err
+	}
+	return t.afterYield(ctx)
+}
+
+// afterYield is what a resumed Yield returns: a cancellation delivered
+// meanwhile, or ctx's end.
+func (t *Task) afterYield(ctx context.Context) error {
+	if err := t.takeCancel(); err != nil {
+		return err
+	}
+	if ctx != context.Context(t) {
+		return future.ContextErr(ctx)
+	}
+	return nil
 }
 
 // ClaimYield is Yield's fast path, for a caller that wants the switch in
@@ -97,7 +132,7 @@ func (t *Task) Yield() error {
 // switch swaps stacks under the CPU's return-address predictor), so
 // loop.Sleep makes the switch itself rather than through Yield.
 func (t *Task) ClaimYield() func(struct{}) bool {
-	if t.cancelPending.Load() || t.host.Debug || !t.state.claimYield() {
+	if t.cancelPending.Load() || t.host.Debug || !onBody() || !t.state.claimYield() {
 		return nil
 	}
 	// Claimed: the task is running, and its coroutine may be read.

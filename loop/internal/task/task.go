@@ -303,7 +303,7 @@ func (t *Task) stepBegins() {
 
 func (t *Task) stepEnds() {
 	if t.host.Debug {
-		t.host.CheckSlow(true, Monotonic()-t.debugExt().stepStart)
+		t.host.CheckSlow(t, Monotonic()-t.debugExt().stepStart)
 	}
 }
 

@@ -152,10 +152,14 @@ func (f *Future[T]) Cancel(cause error) bool {
 // already complete it returns false and does not call fn. It is the
 // low-level hook event loops use to wake a suspended coroutine; fn must be
 // quick and must not block. Application code wants AddDoneCallback, which
-// runs on f's loop and catches panics.
+// runs on f's loop and catches panics. A nil fn registers nothing: OnDone
+// then only reports whether f is pending.
 func (f *Future[T]) OnDone(fn func()) bool {
 	if f.IsDone() {
 		return false
+	}
+	if fn == nil {
+		return true
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

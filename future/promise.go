@@ -31,17 +31,29 @@ func NewPromiseOn[T any](e Executor) Promise[T] {
 // Future returns the future this promise completes.
 func (p Promise[T]) Future() *Future[T] { return p.f }
 
+// errZeroPromise is what the methods of a zero Promise, made without
+// NewPromise, return.
+var errZeroPromise = nilArg("Promise", "future (a zero Promise; use NewPromise)")
+
 // Resolve completes the future with v. It returns nil on success, an error
 // matching ErrAlreadyDone if the future was already complete, or the
 // *PanicError of a done callback that ran inline and panicked (the future is
 // complete all the same).
-func (p Promise[T]) Resolve(v T) error { return p.f.complete(v, nil) }
+func (p Promise[T]) Resolve(v T) error {
+	if p.f == nil {
+		return errZeroPromise
+	}
+	return p.f.complete(v, nil)
+}
 
 // Reject completes the future with err. A nil err returns an error matching
 // ErrNil and leaves the future pending. Otherwise it behaves as Resolve.
 func (p Promise[T]) Reject(err error) error {
 	if err == nil {
 		return nilArg("Reject", "error")
+	}
+	if p.f == nil {
+		return errZeroPromise
 	}
 	var zero T
 	return p.f.complete(zero, err)
@@ -52,6 +64,9 @@ func (p Promise[T]) Reject(err error) error {
 // ErrCancelled the future is cancelled and v is dropped, so that a cancelled
 // future never also reports a value.
 func (p Promise[T]) Complete(v T, err error) error {
+	if p.f == nil {
+		return errZeroPromise
+	}
 	if err != nil {
 		var zero T
 		v = zero
@@ -62,6 +77,9 @@ func (p Promise[T]) Complete(v T, err error) error {
 // Cancel completes the future as cancelled with cause (nil means plain
 // ErrCancelled), whatever cancellation hook the future has.
 func (p Promise[T]) Cancel(cause error) error {
+	if p.f == nil {
+		return errZeroPromise
+	}
 	var zero T
 	return p.f.complete(zero, Cancelled(cause))
 }
@@ -71,6 +89,9 @@ func (p Promise[T]) Cancel(cause error) error {
 // coroutine, which then decides how the future ends. It has no effect on a
 // completed future; a nil hook restores the default.
 func (p Promise[T]) SetCancelHook(hook func(cause error) bool) {
+	if p.f == nil {
+		return
+	}
 	var c Canceller
 	if hook != nil {
 		c = cancelFunc(hook)

@@ -133,7 +133,7 @@ func ExampleWaitFor() {
 	// Output:
 	// quick arrived
 	// quick! <nil>
-	// eternal stopped: future: cancelled: loop: WaitFor: timed out after 1m0s
+	// eternal stopped: loop: WaitFor: timed out after 1m0s
 	// loop: WaitFor: timed out after 1m0s
 	// timeout: true true
 }

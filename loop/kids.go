@@ -61,6 +61,9 @@ type kidTask[T any] struct {
 
 func (t *kidTask[T]) Run(ctx context.Context) {
 	v, err := t.ks.k[t.i].c(ctx)
+	if err == nil {
+		v, err = undelivered(&t.Task, v)
+	}
 	t.ks.sink.done(t.i, true, v, err)
 }
 

@@ -258,7 +258,9 @@ func (l *Loop) closedForUsers() bool { return l.state.Load() >= stateClosing }
 func (l *Loop) report(err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			defaultHandler(fmt.Errorf("exception handler panicked: %v; handling: %w", r, err))
+			// The handler's panic keeps its stack, as every panic in user
+			// code does.
+			lastResort(fmt.Errorf("loop: exception handler panicked: %w; handling: %w", future.NewPanicError(r), err))
 		}
 	}()
 	l.cfg.handler(err)

@@ -123,3 +123,7 @@ func WithVirtualTime() Option {
 func defaultHandler(err error) {
 	fmt.Fprintf(os.Stderr, "loop: unhandled error: %v\n", err)
 }
+
+// lastResort reports what an exception handler that panicked was
+// handling; a variable so that a test can see it.
+var lastResort = defaultHandler

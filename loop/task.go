@@ -21,10 +21,26 @@ type typedTask[T any] struct {
 
 func (t *typedTask[T]) Run(ctx context.Context) {
 	v, err := t.c(ctx)
+	if err == nil {
+		v, err = undelivered(&t.Task, v)
+	}
 	if err != nil {
 		t.watch()
 	}
 	_ = t.p.Complete(v, err) // only this task completes p
+}
+
+// undelivered is what a body that returned v ends with: v, or, if a
+// cancellation was requested and never delivered (the task cancelled
+// itself and returned, say), that cancellation, as asyncio's task step
+// cancels a task that returns with a cancel pending
+// (test_tasks.test_cancel_current_task_and_return... see
+// TestATaskThatCancelsItselfAndReturnsEndsCancelled).
+func undelivered[T any](t *task.Task, v T) (T, error) {
+	if err := t.TakeCancel(); err != nil {
+		return *new(T), err
+	}
+	return v, nil
 }
 
 func (t *typedTask[T]) Fail(err error) {

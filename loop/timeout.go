@@ -25,6 +25,7 @@ var ErrTimeout = errors.New("loop: timed out")
 type timeoutError struct {
 	op    string
 	limit time.Duration // the duration asked for; 0 for TimeoutAt
+	scope bool          // the limit of a scope's context, not a cancellation's cause
 }
 
 func (e *timeoutError) Error() string {
@@ -44,22 +45,29 @@ func (e *timeoutError) Is(target error) bool {
 func (e *timeoutError) Timeout() bool { return true }
 
 // WaitFor waits for a, for at most d on the loop's clock, and returns its
-// value and error (asyncio.wait_for). A Coroutine runs as a task of its own
-// on the loop running the caller; a Future is waited for as it is.
+// value and error (asyncio.wait_for, as of Python 3.12).
 //
-// When d runs out, WaitFor cancels a (the task it made, or the future
-// passed in), waits until it has actually finished, as asyncio does, and
-// returns an error matching ErrTimeout and context.DeadlineExceeded. If a
-// declines the cancellation and returns a value, or completes on its own in
-// the same instant, WaitFor returns that outcome instead. A d of zero or
-// less runs out as soon as the loop runs its timers.
+// A Coroutine runs in the calling task, under a Timeout scope: its context
+// runs out after d, and what it returns is WaitFor's result (an error
+// matching ErrTimeout and context.DeadlineExceeded if it gave up at the
+// limit). A d of zero or less returns that error without starting it,
+// as asyncio's wait_for does with a timeout of zero.
 //
-// If the calling task is cancelled, or ctx ends, WaitFor cancels a with the
-// same cause, waits for it to finish and returns the cancellation (or
-// context.Cause(ctx)).
+// A Future is waited for as it is. When d runs out, WaitFor cancels it,
+// waits until it has actually finished, as asyncio does, and returns an
+// error matching ErrTimeout and context.DeadlineExceeded; if the future
+// declines the cancellation and completes with a value, or completes on
+// its own in the same instant, WaitFor returns that outcome instead. A d
+// of zero or less cancels a pending future at once.
 //
-// WaitFor must be called from a coroutine: ctx is the coroutine's context,
-// or one derived from it; otherwise it returns an error matching
+// If the calling task is cancelled, or ctx ends, while WaitFor waits,
+// WaitFor cancels a future with the same cause, waits for it to finish
+// and returns the cancellation (or ctx's error), even if the future then
+// completes with a value: a cancellation of the caller is never lost
+// (asyncio's test_waitfor.test_cancel_wait_for and gh-86296).
+//
+// WaitFor must be called from a coroutine: ctx is the coroutine's
+// context, or one derived from it; otherwise it returns an error matching
 // ErrNoRunningLoop. A nil a or ctx returns an error matching future.ErrNil.
 func WaitFor[T any](ctx context.Context, a future.Awaitable[T], d time.Duration) (T, error) {
 	var zero T
@@ -73,11 +81,22 @@ func WaitFor[T any](ctx context.Context, a future.Awaitable[T], d time.Duration)
 	if err != nil {
 		return zero, fmt.Errorf("loop: WaitFor: %w", err)
 	}
-	inner, _ := start(context.WithoutCancel(ctx), l, a)
+	inner, c := coroutineOf(a)
+	if c != nil {
+		if d <= 0 {
+			return zero, &timeoutError{op: "WaitFor", limit: d}
+		}
+		tctx, cancel := scope(ctx, &timeoutError{op: "WaitFor", limit: d}, func(l *Loop) int64 {
+			return driver.AddDeadline(l.drv.Now(), d)
+		})
+		defer cancel()
+		return c(tctx)
+	}
 	if inner.IsDone() {
 		return inner.Result()
 	}
-
+	t := task.Of(ctx)
+	before := t.Cancelling()
 	cause := &timeoutError{op: "WaitFor", limit: d}
 	var fired atomic.Bool // the timer cancelled inner
 	h, err := l.CallLater(d, func() {
@@ -90,11 +109,7 @@ func WaitFor[T any](ctx context.Context, a future.Awaitable[T], d time.Duration)
 		return zero, fmt.Errorf("loop: WaitFor: %w", err)
 	}
 	defer h.Cancel()
-
 	v, err := future.Await(ctx, inner)
-	if err == nil {
-		return v, nil
-	}
 	if !inner.IsDone() {
 		// ctx ended: Await let go of inner without cancelling it. (A
 		// cancelled task cancels what it waits on itself, so inner would be
@@ -102,6 +117,16 @@ func WaitFor[T any](ctx context.Context, a future.Awaitable[T], d time.Duration)
 		inner.Cancel(err)
 		settle(ctx, inner)
 		return zero, err
+	}
+	if t.Cancelling() > before {
+		// The caller was cancelled meanwhile: that wins over inner's
+		// outcome, a value or the timeout.
+		if cerr := t.LastCancel(); cerr != nil {
+			return zero, cerr
+		}
+	}
+	if err == nil {
+		return v, nil
 	}
 	if ierr := inner.Err(); fired.Load() && errors.Is(ierr, cause) {
 		return zero, cause
@@ -156,6 +181,7 @@ func TimeoutAt(ctx context.Context, when time.Time) (context.Context, context.Ca
 
 // scope makes the context of Timeout and TimeoutAt, due at deadline(l).
 func scope(ctx context.Context, cause *timeoutError, deadline func(*Loop) int64) (context.Context, context.CancelFunc) {
+	cause.scope = true
 	if ctx == nil {
 		c, cancel := context.WithCancelCause(context.Background())
 		cancel(fmt.Errorf("%w: %s: nil context", future.ErrNil, cause.op))
@@ -218,10 +244,13 @@ func (c *scopeCtx) Deadline() (time.Time, bool) {
 	return c.deadline, true
 }
 
-// Err returns context.DeadlineExceeded if the limit cancelled the context.
+// Err returns context.DeadlineExceeded if a scope's limit, this one or an
+// enclosing one's, cancelled the context, as a context.WithTimeout
+// reports its parent's deadline.
 func (c *scopeCtx) Err() error {
 	err := c.Context.Err()
-	if err != nil && context.Cause(c.Context) == error(c.cause) {
+	var te *timeoutError
+	if err != nil && errors.As(context.Cause(c.Context), &te) && te.scope {
 		return context.DeadlineExceeded
 	}
 	return err

@@ -24,7 +24,7 @@ func TestWaitFor(t *testing.T) {
 		}, virtual...)
 	})
 
-	t.Run("a timeout cancels the task and waits for it to finish", func(t *testing.T) {
+	t.Run("a timeout ends the coroutine and waits for it to finish", func(t *testing.T) {
 		eachEngine(t, func(t *testing.T, l *loop.Loop) {
 			slow, slowEnded := watched(time.Hour, 1)
 			var finishedFirst bool
@@ -41,8 +41,12 @@ func TestWaitFor(t *testing.T) {
 			assert.NotErrorIs(t, err, future.ErrCancelled, "a timeout is not a cancellation of the caller")
 			assert.True(t, finishedFirst, "the inner task had finished when WaitFor returned")
 			sleepErr, _ := slowEnded.Result()
-			assert.ErrorIs(t, sleepErr, future.ErrCancelled)
-			assert.ErrorIs(t, sleepErr, loop.ErrTimeout, "the inner task sees why")
+			// The coroutine runs in the caller's task under a timeout
+			// scope (Python 3.12's wait_for): in Go that scope is a
+			// context, so the coroutine's wait ends with the limit's
+			// error, where asyncio's sees a CancelledError that the scope
+			// turns into TimeoutError on the way out.
+			assert.ErrorIs(t, sleepErr, loop.ErrTimeout, "the coroutine sees why")
 			assert.Equal(t, time.Second, elapsed, "on the virtual clock")
 			mustWork(t, l)
 		}, virtual...)

@@ -17,8 +17,8 @@ import (
 var ErrEmpty = future.ErrEmpty
 
 // ReturnWhen says when Wait returns (asyncio.wait's return_when). The zero
-// value is AllCompleted; a value other than the three constants behaves as
-// AllCompleted.
+// value is AllCompleted. Wait refuses a value other than the three
+// constants with an error matching ErrInvalidReturnWhen.
 type ReturnWhen int
 
 const (
@@ -38,9 +38,15 @@ func (w ReturnWhen) String() string {
 		return "FirstCompleted"
 	case FirstException:
 		return "FirstException"
+	case AllCompleted:
+		return "AllCompleted"
 	}
-	return "AllCompleted"
+	return fmt.Sprintf("ReturnWhen(%d)", int(w))
 }
+
+// ErrInvalidReturnWhen reports a ReturnWhen other than AllCompleted,
+// FirstCompleted and FirstException (asyncio.wait raises ValueError).
+var ErrInvalidReturnWhen = errors.New("loop: invalid ReturnWhen")
 
 // Wait waits until the futures fs meet the condition when, or until timeout
 // has passed on the loop's clock, and returns them split into done and
@@ -54,7 +60,8 @@ func (w ReturnWhen) String() string {
 // together with the split as it stood.
 //
 // No futures give an error matching ErrEmpty, a nil future or context one
-// matching future.ErrNil, and a timeout outside a running loop one matching
+// matching future.ErrNil, an unknown when one matching
+// ErrInvalidReturnWhen, and a timeout outside a running loop one matching
 // ErrNoRunningLoop. The callbacks Wait puts on futures that are still
 // pending when it returns stay there, doing nothing, until those futures
 // complete (a Future cannot remove a callback).
@@ -64,6 +71,9 @@ func Wait[T any](ctx context.Context, fs []*future.Future[T], when ReturnWhen, t
 	}
 	if len(fs) == 0 {
 		return nil, nil, fmt.Errorf("loop: Wait: %w", ErrEmpty)
+	}
+	if when < AllCompleted || when > FirstException {
+		return nil, nil, fmt.Errorf("%w: Wait: %v", ErrInvalidReturnWhen, when)
 	}
 	for i, f := range fs {
 		if f == nil {

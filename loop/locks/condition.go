@@ -17,13 +17,15 @@ import (
 // and takes the lock again before it returns. Waiters are woken in the order
 // they started waiting.
 //
-// Make one with NewCondition; the zero value is not usable. A Condition must
-// not be copied after first use. It is safe for concurrent use. A call of
+// The zero value is a condition with a Lock of its own, as asyncio's
+// Condition() makes one; NewCondition shares a lock between conditions. A
+// Condition must not be copied after first use. It is safe for concurrent use. A call of
 // Notify or NotifyAll synchronizes before the return of each Wait it wakes;
 // like every wake-up, that return also follows the Release that let the
 // waiter take the lock again.
 type Condition struct {
-	lock *Lock // read-only after NewCondition
+	lock *Lock // the lock given to NewCondition, or nil for own; read-only
+	own  Lock  // the lock of a zero Condition, or of NewCondition(nil)
 
 	mu sync.Mutex             // protects q
 	q  waiters.List[struct{}] // waiters, in the order they called Wait
@@ -33,24 +35,29 @@ type Condition struct {
 // conditions may share. A nil lock gives the condition a new Lock of its
 // own.
 func NewCondition(lock *Lock) *Condition {
-	if lock == nil {
-		lock = new(Lock)
-	}
 	return &Condition{lock: lock}
 }
 
+// l returns the condition's lock: the one it was given, or its own.
+func (c *Condition) l() *Lock {
+	if c.lock != nil {
+		return c.lock
+	}
+	return &c.own
+}
+
 // Acquire acquires the underlying lock; see Lock.Acquire.
-func (c *Condition) Acquire(ctx context.Context) error { return c.lock.Acquire(ctx) }
+func (c *Condition) Acquire(ctx context.Context) error { return c.l().Acquire(ctx) }
 
 // TryAcquire acquires the underlying lock if it is free and nobody waits
 // for it, and reports whether it did. It never blocks or suspends.
-func (c *Condition) TryAcquire() bool { return c.lock.TryAcquire() }
+func (c *Condition) TryAcquire() bool { return c.l().TryAcquire() }
 
 // Release releases the underlying lock; see Lock.Release.
-func (c *Condition) Release() error { return c.lock.Release() }
+func (c *Condition) Release() error { return c.l().Release() }
 
 // Locked reports whether the underlying lock is held.
-func (c *Condition) Locked() bool { return c.lock.Locked() }
+func (c *Condition) Locked() bool { return c.l().Locked() }
 
 // Wait releases the lock, waits until a Notify or NotifyAll wakes it, and
 // acquires the lock again (asyncio's wait). The caller must hold the lock;
@@ -79,13 +86,13 @@ func (c *Condition) Wait(ctx context.Context) error {
 		// Refused before the lock is released: reacquire could not run.
 		return fmt.Errorf("%w: Condition.Wait: nil context", future.ErrNil)
 	}
-	if !c.lock.Locked() {
+	if !c.l().Locked() {
 		return ErrNotLocked
 	}
 	c.mu.Lock()
 	w := c.q.Add()
 	c.mu.Unlock()
-	if err := c.lock.Release(); err != nil {
+	if err := c.l().Release(); err != nil {
 		// Released by someone else since the check. A Notify may have
 		// picked w meanwhile: pass that notification on.
 		if w.Leave(&c.mu, &c.q) {
@@ -126,7 +133,7 @@ func (c *Condition) reacquire(ctx context.Context) error {
 	ctx = context.WithoutCancel(ctx)
 	var first error
 	for {
-		err := c.lock.Acquire(ctx)
+		err := c.l().Acquire(ctx)
 		if err == nil {
 			return first
 		}
@@ -164,7 +171,7 @@ func (c *Condition) WaitFor(ctx context.Context, predicate func() bool) error {
 // still has to take the lock back, so it runs only after the caller
 // releases it. An n of zero or less wakes nobody.
 func (c *Condition) Notify(n int) error {
-	if !c.lock.Locked() {
+	if !c.l().Locked() {
 		return ErrNotLocked
 	}
 	c.notify(n)
@@ -175,7 +182,7 @@ func (c *Condition) Notify(n int) error {
 // notify_all). The caller must hold the lock; otherwise NotifyAll returns
 // ErrNotLocked and wakes nobody.
 func (c *Condition) NotifyAll() error {
-	if !c.lock.Locked() {
+	if !c.l().Locked() {
 		return ErrNotLocked
 	}
 	c.mu.Lock()

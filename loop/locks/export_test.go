@@ -43,4 +43,4 @@ func LockFirstWaiter(l *Lock) any {
 }
 
 // ConditionLock returns the lock underneath c.
-func ConditionLock(c *Condition) *Lock { return c.lock }
+func ConditionLock(c *Condition) *Lock { return c.l() }

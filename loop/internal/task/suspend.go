@@ -32,7 +32,22 @@ func (t *Task) Suspend(ctx context.Context, w future.Waitable) error {
 		t.state.unpark()
 		return ErrAwaitSelf // asyncio: "Task cannot await on itself"
 	}
+	passed := false // a pending cancellation was handed on to w
 	for {
+		if !passed && t.cancelPending.Load() && !w.IsDone() {
+			// Cancelled while running, and now awaiting: as asyncio's task
+			// step does, hand the cancellation to what is awaited (an
+			// awaited task then unwinds too) and wait for it to end
+			// (test_tasks.test_cancel_awaited_task). Once only: a cycle of
+			// awaits would hand it back here.
+			if err := t.takeCancel(); err != nil {
+				if !w.Cancel(CauseOf(err)) {
+					t.state.unpark()
+					return err
+				}
+				passed = true
+			}
+		}
 		if err := t.mustStop(ctx, w); err != nil || w.IsDone() {
 			t.state.unpark()
 			return err

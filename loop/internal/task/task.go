@@ -71,6 +71,11 @@ type taskExt struct {
 	// name is the task's name if it was given one.
 	name string
 
+	// requests counts the cancellations requested and not withdrawn by
+	// Uncancel: asyncio's cancelling(); last is the latest of them.
+	requests int
+	last     error
+
 	// stepStart is when the body last started or resumed (see Monotonic),
 	// for debug mode's slow-step report. Written and read only by the
 	// body's own goroutine.
@@ -111,6 +116,9 @@ func (t *Task) Name() string {
 	}
 	return "Task-" + strconv.FormatUint(t.id, 10)
 }
+
+// Finished reports whether t's body has ended.
+func (t *Task) Finished() bool { return t.state.isDone() }
 
 // Host returns the host t belongs to.
 func (t *Task) Host() *Host { return t.host }
@@ -241,6 +249,8 @@ func (t *Task) Cancel(cause error) bool {
 		x.cause = err
 		t.cancelPending.Store(true)
 	}
+	x.requests++
+	x.last = err
 	if x.cancelled == nil {
 		x.cancelled = err
 	}
@@ -263,6 +273,60 @@ func (t *Task) Cancel(cause error) bool {
 	}
 	t.Wake()
 	return true
+}
+
+// Cancelling returns the number of cancellations requested of t and not
+// withdrawn by Uncancel (asyncio's Task.cancelling).
+func (t *Task) Cancelling() int {
+	if t.ext.Load() == nil {
+		return 0
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.ext.Load().requests
+}
+
+// Uncancel withdraws one cancellation request and returns how many remain
+// (asyncio's Task.uncancel). When none remains, a cancellation not yet
+// delivered is dropped, as in Python 3.13, and the task's context, which
+// the cancellation had ended, is made anew: contexts the task derives
+// from then on work again (one derived before stays cancelled).
+func (t *Task) Uncancel() int {
+	if t.ext.Load() == nil {
+		return 0
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	x := t.ext.Load()
+	if x.requests == 0 {
+		return 0
+	}
+	x.requests--
+	if x.requests > 0 || t.state.isDone() {
+		return x.requests
+	}
+	x.cause = nil
+	t.cancelPending.Store(false)
+	x.cancelled = nil
+	if x.ctx != nil && x.ctx.Err() != nil {
+		x.ctx, x.cancel = context.WithCancelCause(t.body.Parent())
+	}
+	return 0
+}
+
+// LastCancel returns the cancellation most recently requested of t and
+// not withdrawn, or nil.
+func (t *Task) LastCancel() error {
+	if t.ext.Load() == nil {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	x := t.ext.Load()
+	if x.requests == 0 {
+		return nil
+	}
+	return x.last
 }
 
 // CancelPending reports whether a cancellation waits to be delivered.

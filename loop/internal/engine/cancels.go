@@ -30,6 +30,7 @@ type Cancels struct {
 	// since, until the next sweep).
 	ids     map[uint64]struct{}
 	sweepAt int
+	visited int // ids a sweep has looked at, ever: the cost a test bounds
 	// watermark returns, per tag, an id at or below which every callback
 	// has been dispatched. It may lag: a lower mark only delays sweeping.
 	watermark func() [2]uint64
@@ -60,6 +61,7 @@ func (c *Cancels) Cancel(id uint64) {
 	c.ids[id] = struct{}{}
 	c.n.Add(1)
 	if len(c.ids) >= c.sweepAt {
+		c.visited += len(c.ids)
 		for k := range c.ids {
 			if k <= wm[k&1] {
 				delete(c.ids, k)

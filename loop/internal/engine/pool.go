@@ -59,6 +59,21 @@ type pool struct {
 	closed   atomic.Bool   // Shutdown: workers exit
 	waking   atomic.Int32  // wakes between their claim and their post (see Wake)
 
+	// Fired timers wait here rather than in the inbox. A worker takes
+	// them once what was posted before they fired (up to dueAt) has been
+	// claimed, as asyncio runs due timers after what is ready, or at once
+	// if more than dueCap entries are ahead of them: a flood of posts must
+	// not hold a due timer behind its whole backlog (a 300 ms Sleep took
+	// 5.7 s while 64 goroutines posted; TestTimersRunUnderAFloodOfPosts).
+	dueMu sync.Mutex // protects due
+	due   []item
+	dueN  atomic.Int32  // len(due): the workers' lock-free check
+	dueAt atomic.Uint64 // the inbox's tail when due last became non-empty
+	// dueRuns counts workers running a batch of fired timers. A task
+	// woken meanwhile (by a Sleep's timer, say) joins due too: posted to
+	// the inbox, its wake would wait behind the backlog all the same.
+	dueRuns atomic.Int32
+
 	wg sync.WaitGroup // the workers
 }
 
@@ -96,8 +111,17 @@ func (p *pool) Run(stop *atomic.Bool) error {
 	}
 	d := p.drv
 	for !stop.Load() {
-		for _, tm := range d.Due() {
-			p.post(item{fn: tm.Fire})
+		if fired := d.Due(); len(fired) > 0 {
+			p.dueMu.Lock()
+			if len(p.due) == 0 {
+				p.dueAt.Store(p.in.Tail())
+			}
+			for _, tm := range fired {
+				p.due = append(p.due, item{fn: tm.Fire})
+			}
+			p.dueN.Store(int32(len(p.due)))
+			p.dueMu.Unlock()
+			p.unparkForDue()
 		}
 		d.Announce()
 		if stop.Load() {
@@ -172,7 +196,7 @@ func (p *pool) Shutdown() {
 // the inbox: a wake that has ended has posted.
 func (p *pool) quiescent() bool {
 	return p.idle.Load() == int32(p.n) && p.jobs.Load() == 0 &&
-		p.waking.Load() == 0 && p.in.Tail() == p.inHead.Load()
+		p.waking.Load() == 0 && p.in.Tail() == p.inHead.Load() && p.dueN.Load() == 0
 }
 
 // post queues it in the inbox and unparks a worker for it.
@@ -223,7 +247,11 @@ func (p *pool) Wake(t *task.Task) {
 	// quiescent).
 	p.waking.Add(1)
 	if t.ClaimWake() {
-		p.post(item{t: t})
+		if p.dueRuns.Load() > 0 {
+			p.postDue(item{t: t})
+		} else {
+			p.post(item{t: t})
+		}
 	}
 	if p.waking.Add(-1) == 0 && p.drv.Virtual {
 		p.drv.Unpark() // Run may be waiting for this wake to end
@@ -240,8 +268,61 @@ func (p *pool) claimable() bool {
 	head, tail := p.inHead.Load(), p.in.Tail()
 	if p.stopping.Load() {
 		tail = min(tail, p.limit.Load())
+	} else if p.dueN.Load() != 0 {
+		return true
 	}
 	return head < tail
+}
+
+// dueCap is how many inbox entries may be ahead of due timers before they
+// go first: the single-thread loop's intakeCap.
+const dueCap = 4096
+
+// postDue queues it with the fired timers.
+func (p *pool) postDue(it item) {
+	p.dueMu.Lock()
+	if len(p.due) == 0 {
+		p.dueAt.Store(p.in.Tail())
+	}
+	p.due = append(p.due, it)
+	p.dueN.Store(int32(len(p.due)))
+	p.dueMu.Unlock()
+	p.unparkForDue()
+}
+
+// unparkForDue has a worker take what due holds.
+func (p *pool) unparkForDue() {
+	if p.idle.Load() > 0 {
+		p.unparkOne()
+	}
+}
+
+// claimDue moves what due holds into w.cur, which is empty, and reports
+// whether there was any; w then runs a due batch until its next refill. A
+// stopping pool leaves them for the next run.
+func (p *pool) claimDue(w *worker) bool {
+	if w.dueBatch {
+		w.dueBatch = false
+		p.dueRuns.Add(-1)
+	}
+	if p.dueN.Load() == 0 || p.stopping.Load() {
+		return false
+	}
+	if head, at := p.inHead.Load(), p.dueAt.Load(); head < at && at-head <= dueCap {
+		return false // what was posted before them goes first
+	}
+	p.dueMu.Lock()
+	defer p.dueMu.Unlock()
+	w.cur = append(w.cur, p.due...)
+	clear(p.due)
+	p.due = p.due[:0]
+	p.dueN.Store(0)
+	if len(w.cur) == 0 {
+		return false
+	}
+	w.dueBatch = true
+	p.dueRuns.Add(1)
+	return true
 }
 
 // unparkOne wakes one parked worker, if the pool is running.

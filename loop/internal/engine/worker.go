@@ -50,17 +50,18 @@ type worker struct {
 
 	// The worker's own, touched only by its goroutine and the coroutines
 	// it resumes, which run in lockstep with it.
-	cur     []item // entries claimed from q, run from cur[ci]
-	ci      int
-	pend    []item        // entries queued by this worker, moved to q at the next claim
-	flags   []atomic.Bool // Handle flags for callSoon, handed out in slabs
-	coros   task.Coros    // coroutines for new tasks
-	ticks   uint32        // refills, for fairEvery
-	epoch   uint64        // the last pause this worker noticed
-	budget  int           // entries of q that may still run in the pause
-	rnd     uint64        // where the next steal starts looking
-	wake    chan struct{} // capacity 1: the token of an unpark
-	started bool          // its goroutine has been started; Run's goroutine only
+	cur      []item // entries claimed from q, run from cur[ci]
+	ci       int
+	pend     []item        // entries queued by this worker, moved to q at the next claim
+	flags    []atomic.Bool // Handle flags for callSoon, handed out in slabs
+	coros    task.Coros    // coroutines for new tasks
+	ticks    uint32        // refills, for fairEvery
+	epoch    uint64        // the last pause this worker noticed
+	budget   int           // entries of q that may still run in the pause
+	rnd      uint64        // where the next steal starts looking
+	wake     chan struct{} // capacity 1: the token of an unpark
+	started  bool          // its goroutine has been started; Run's goroutine only
+	dueBatch bool          // cur holds fired timers (see pool.dueRuns)
 
 	isParked bool // protected by p.idleMu
 }
@@ -125,6 +126,9 @@ func (w *worker) refill() bool {
 	for {
 		if p.closed.Load() || !p.running.Load() {
 			return false
+		}
+		if p.claimDue(w) {
+			return true
 		}
 		if w.ticks++; w.ticks%fairEvery == 0 {
 			w.claimInbox()

@@ -317,3 +317,73 @@ func TestAPanickingExceptionHandlerKeepsTheStack(t *testing.T) {
 	assert.Equal(t, "handler exploded", pe.Value)
 	assert.Contains(t, string(pe.Stack), "TestAPanickingExceptionHandlerKeepsTheStack")
 }
+
+// TestTaskGroupCancelStopsTheGroupWithoutAFailure follows Python 3.15's
+// TaskGroup.cancel (test_taskgroups.py on CPython main): the group's tasks
+// and the body waiting under the group's context are cancelled, and the
+// group ends without an error.
+func TestTaskGroupCancelStopsTheGroupWithoutAFailure(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		var kids []*future.Future[int]
+		var bodyErr error
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			return 0, loop.WithTaskGroup(ctx, func(ctx context.Context, g *loop.TaskGroup) error {
+				for range 3 {
+					kids = append(kids, loop.CreateTaskIn(g, func(ctx context.Context) (int, error) {
+						return 0, loop.Sleep(ctx, time.Hour)
+					}))
+				}
+				loop.CreateTaskIn(g, func(ctx context.Context) (int, error) {
+					g.Cancel()
+					return 0, nil
+				})
+				bodyErr = loop.Sleep(ctx, time.Hour) // the body is interrupted too
+				return nil
+			})
+		})
+		require.NoError(t, err)
+		assert.ErrorIs(t, bodyErr, future.ErrCancelled)
+		for _, k := range kids {
+			assert.True(t, k.Cancelled())
+		}
+	}, loop.WithVirtualTime())
+}
+
+// TestATimeoutScopeCanBeHeld follows CPython's test_timeouts
+// (test_timeout_disabled, test_reschedule, test_timeout_expired): a scope
+// with no limit does not expire; When reads the deadline on the loop's
+// clock, virtual time included; Reschedule moves it; Expired says whether
+// it ran out; rescheduling an expired scope does nothing.
+func TestATimeoutScopeCanBeHeld(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			tctx, ts := loop.NewTimeout(ctx)
+			defer ts.Cancel()
+			if _, has := ts.When(); has {
+				return 0, errors.New("a scope made without a limit has one")
+			}
+			if err := loop.Sleep(tctx, time.Hour); err != nil {
+				return 0, fmt.Errorf("no limit, yet: %w", err)
+			}
+			want := l.Time().Add(10 * time.Second)
+			ts.Reschedule(want)
+			if when, has := ts.When(); !has || !when.Equal(want) {
+				return 0, fmt.Errorf("When: %v %v, want %v", when, has, want)
+			}
+			start := l.Time()
+			err := loop.Sleep(tctx, time.Hour)
+			if !errors.Is(err, loop.ErrTimeout) || !ts.Expired() {
+				return 0, fmt.Errorf("after the limit: %v, expired %v", err, ts.Expired())
+			}
+			if d := l.Time().Sub(start); d != 10*time.Second {
+				return 0, fmt.Errorf("expired after %v", d)
+			}
+			ts.Reschedule(time.Time{}) // too late: refused
+			if !ts.Expired() {
+				return 0, errors.New("an expired scope came back")
+			}
+			return 0, nil
+		})
+		require.NoError(t, err)
+	}, loop.WithVirtualTime())
+}

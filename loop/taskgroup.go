@@ -15,6 +15,9 @@ import (
 // group's context once Wait has returned.
 var ErrGroupDone = errors.New("loop: task group is done")
 
+// errCancelCalled is the reason of a group cancelled by its Cancel.
+var errCancelCalled = errors.New("loop: TaskGroup.Cancel called")
+
 // TaskGroup runs tasks that end together: asyncio.TaskGroup, the structured
 // concurrency of errgroup.WithContext for coroutines. Start tasks in it with
 // CreateTaskIn and wait for them with Wait, or use WithTaskGroup, which does
@@ -175,6 +178,19 @@ func (g *TaskGroup) cancel(reason error) {
 // ownCancel reports whether err is the group's own cancellation coming
 // back (from code awaiting under the group's context), which is not a
 // failure.
+// Cancel stops the group without a failure (asyncio's TaskGroup.cancel,
+// Python 3.15): every task of the group and the context NewTaskGroup
+// returned are cancelled, as when a task fails, and tasks started later
+// are cancelled before they run. Wait still waits for every task to end
+// and returns nil, unless a task failed, whose failures it returns as
+// usual. Cancel on a group already cancelling or done does nothing. It is
+// safe from any goroutine, from the group's own tasks too.
+func (g *TaskGroup) Cancel() {
+	if g != nil {
+		g.cancel(errCancelCalled)
+	}
+}
+
 func (g *TaskGroup) ownCancel(err error) bool {
 	g.mu.Lock()
 	cause := g.cause

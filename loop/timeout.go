@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -179,69 +181,185 @@ func TimeoutAt(ctx context.Context, when time.Time) (context.Context, context.Ca
 	})
 }
 
-// scope makes the context of Timeout and TimeoutAt, due at deadline(l).
+// scope makes the context of Timeout, TimeoutAt and WaitFor, due at
+// deadline(l).
 func scope(ctx context.Context, cause *timeoutError, deadline func(*Loop) int64) (context.Context, context.CancelFunc) {
+	c, ts := newScope(ctx, cause, deadline)
+	return c, ts.Cancel
+}
+
+// newScope makes a timeout scope with ctx as its parent, due at
+// deadline(l), or never for a nil deadline.
+func newScope(ctx context.Context, cause *timeoutError, deadline func(*Loop) int64) (context.Context, *TimeoutScope) {
 	cause.scope = true
+	ts := &TimeoutScope{cause: cause}
 	if ctx == nil {
 		c, cancel := context.WithCancelCause(context.Background())
 		cancel(fmt.Errorf("%w: %s: nil context", future.ErrNil, cause.op))
-		return c, func() {}
+		ts.cancel = cancel
+		return c, ts
 	}
 	t := task.Of(ctx)
 	if t == nil {
 		c, cancel := context.WithCancelCause(ctx)
 		cancel(fmt.Errorf("loop: %s: %w", cause.op, ErrNoRunningLoop))
-		return c, func() { cancel(context.Canceled) }
+		ts.cancel = cancel
+		return c, ts
 	}
-	l := loopOf(t)
+	ts.l, ts.t = loopOf(t), t
 	c, cancel := context.WithCancelCause(ctx)
-	sc := &scopeCtx{Context: c, cause: cause}
-	at := deadline(l)
-	if !l.drv.Virtual {
-		sc.deadline = l.drv.Time(at)
+	ts.cancel = cancel
+	ts.sc = &scopeCtx{Context: c, cause: cause, ts: ts}
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if deadline == nil {
+		ts.at = noLimit
+	} else {
+		ts.arm(deadline(ts.l))
 	}
-	if at <= l.drv.Now() {
+	return ts.sc, ts
+}
+
+// noLimit is the deadline of a scope without one.
+const noLimit = math.MaxInt64
+
+// TimeoutScope is a time limit its owner can read and move: asyncio's
+// Timeout, the object "async with asyncio.timeout(d) as cm" binds. Make
+// one with NewTimeout; Timeout and TimeoutAt make one and hand back only
+// its Cancel. Its methods are safe from any goroutine.
+type TimeoutScope struct {
+	l      *Loop
+	t      *task.Task // the task that made it, woken at expiry
+	cause  *timeoutError
+	cancel context.CancelCauseFunc
+	sc     *scopeCtx // nil outside a loop
+
+	mu      sync.Mutex  // protects the fields below
+	at      int64       // the deadline on the loop's clock, or noLimit
+	h       TimerHandle // the timer of at
+	expired bool
+	ended   bool // Cancel was called
+}
+
+// NewTimeout returns a copy of ctx under a time limit that has none yet,
+// and the scope that holds it: asyncio.timeout(None). Give it one with
+// Reschedule; call Cancel when the scope ends. As for Timeout, ctx must be
+// a coroutine's context or one derived from it.
+func NewTimeout(ctx context.Context) (context.Context, *TimeoutScope) {
+	return newScope(ctx, &timeoutError{op: "Timeout"}, nil)
+}
+
+// When returns the deadline on the loop's clock (asyncio's when()), and
+// false if the scope has no limit.
+func (s *TimeoutScope) When() (time.Time, bool) {
+	if s.l == nil {
+		return time.Time{}, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.at == noLimit {
+		return time.Time{}, false
+	}
+	return s.l.drv.Time(s.at), true
+}
+
+// Reschedule moves the deadline to when, a reading of the loop's clock, or
+// removes it for a zero when (asyncio's reschedule(None)). A when not in
+// the future expires the scope at once. It does nothing once the scope has
+// expired or been cancelled, as asyncio's refuses then.
+func (s *TimeoutScope) Reschedule(when time.Time) {
+	if s.l == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.expired || s.ended {
+		return
+	}
+	s.h.Cancel()
+	s.h = TimerHandle{}
+	if when.IsZero() {
+		s.at = noLimit
+		return
+	}
+	s.arm(s.l.drv.At(when))
+}
+
+// Expired reports whether the limit has run out (asyncio's expired()).
+func (s *TimeoutScope) Expired() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.expired
+}
+
+// Cancel ends the scope: it stops the timer and cancels the scope's
+// context with context.Canceled. It is idempotent.
+func (s *TimeoutScope) Cancel() {
+	s.mu.Lock()
+	s.ended = true
+	s.h.Cancel()
+	s.mu.Unlock()
+	s.cancel(context.Canceled)
+}
+
+// arm sets the deadline to at and starts its timer. The caller holds s.mu.
+func (s *TimeoutScope) arm(at int64) {
+	s.at = at
+	if at <= s.l.drv.Now() {
 		// Already past (a d of zero or less): expired from the start, so
 		// that even a Sleep(ctx, 0) under it fails, as under asyncio's
 		// timeout(0), whose expiry is a call_soon ahead of the task.
-		cancel(cause)
-		return sc, func() { cancel(context.Canceled) }
+		s.expired = true
+		s.cancel(s.cause)
+		return
 	}
-	h, err := l.callAt(cause.op, at, func() {
-		cancel(cause)
-		// Wake the task that set the limit now, on the loop, rather than
-		// only from the goroutine context.AfterFunc starts for a park under
-		// c: under virtual time the clock must not jump again before the
-		// task has seen its limit. A task not waiting under c takes this as
-		// a spurious wake and parks again.
-		t.Wake()
-	})
+	h, err := s.l.callAt(s.cause.op, at, s.expire)
 	if err != nil {
-		cancel(fmt.Errorf("loop: %s: %w", cause.op, err))
-		return sc, func() {}
+		s.cancel(fmt.Errorf("loop: %s: %w", s.cause.op, err))
+		return
 	}
-	return sc, func() {
-		h.Cancel()
-		cancel(context.Canceled)
-	}
+	s.h = h
 }
 
-// scopeCtx is the context of Timeout: a cancelCtx whose Err says
-// DeadlineExceeded once its own limit ran out, and which reports that
+// expire is the timer's callback.
+func (s *TimeoutScope) expire() {
+	s.mu.Lock()
+	if s.ended || s.expired {
+		s.mu.Unlock()
+		return
+	}
+	s.expired = true
+	s.mu.Unlock()
+	s.cancel(s.cause)
+	// Wake the task that set the limit now, on the loop, rather than only
+	// from the goroutine context.AfterFunc starts for a park under the
+	// scope: under virtual time the clock must not jump again before the
+	// task has seen its limit. A task not waiting under it takes this as a
+	// spurious wake and parks again.
+	s.t.Wake()
+}
+
+// scopeCtx is the context of a TimeoutScope: a cancelCtx whose Err says
+// DeadlineExceeded once a scope's limit ran out, and which reports its
 // limit as its Deadline on a real clock.
 type scopeCtx struct {
 	context.Context // from context.WithCancelCause: Done, Value and Cause
 	cause           *timeoutError
-	deadline        time.Time // zero on a virtual clock
+	ts              *TimeoutScope
 }
 
-// Deadline returns the earlier of the parent's deadline and the limit.
+// Deadline returns the earlier of the parent's deadline and the limit; a
+// virtual clock's limit means nothing outside the loop and is left out.
 func (c *scopeCtx) Deadline() (time.Time, bool) {
 	d, ok := c.Context.Deadline()
-	if c.deadline.IsZero() || (ok && d.Before(c.deadline)) {
+	if c.ts.l.drv.Virtual {
 		return d, ok
 	}
-	return c.deadline, true
+	limit, has := c.ts.When()
+	if !has || (ok && d.Before(limit)) {
+		return d, ok
+	}
+	return limit, true
 }
 
 // Err returns context.DeadlineExceeded if a scope's limit, this one or an

@@ -88,8 +88,7 @@ func TestWaitForEndsCancelledWhenItsCallerIs(t *testing.T) {
 			_ = loop.Sleep(ctx, time.Second)
 			return 5, nil
 		})
-		var caller *future.Future[int]
-		caller = loop.CreateTask(l, func(ctx context.Context) (int, error) {
+		caller := loop.CreateTask(l, func(ctx context.Context) (int, error) {
 			return loop.WaitFor(ctx, inner, time.Minute)
 		})
 		_, err := run(t, l, func(ctx context.Context) (int, error) {

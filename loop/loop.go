@@ -42,6 +42,9 @@ type Loop struct {
 	jobs atomic.Int64
 	exec executor
 
+	running   atomic.Pointer[atomic.Bool] // the stop flag of the run in progress, for Stop
+	stopEarly atomic.Bool                 // Stop was called while no run was in progress
+
 	closeMu   sync.Mutex   // serializes Close and Shutdown
 	closeStop *atomic.Bool // set when the last task of a closing loop ends
 	closeRun  chan error   // a closing run still going when a Shutdown gave up; under closeMu

@@ -68,6 +68,13 @@ func RunUntilComplete[T any](ctx context.Context, l *Loop, a future.Awaitable[T]
 	if !f.OnDone(func() { l.eng.Submit(stopFn) }) {
 		stop.Store(true)
 	}
+	if l.stopEarly.Swap(false) {
+		// Stop was called while no run was in progress: one iteration
+		// (asyncio's run_until_complete stops the same way).
+		l.eng.Submit(func() { l.eng.Stop(stop) })
+	}
+	l.running.Store(stop)
+	defer l.running.Store(nil)
 	if err := l.eng.Run(stop); err != nil {
 		// The engine's thread is gone (a callback called runtime.Goexit):
 		// the loop is finished.
@@ -75,7 +82,10 @@ func RunUntilComplete[T any](ctx context.Context, l *Loop, a future.Awaitable[T]
 		return zero, err
 	}
 	if !f.IsDone() {
-		return zero, context.Cause(ctx)
+		if err := context.Cause(ctx); err != nil {
+			return zero, err
+		}
+		return zero, ErrStopped
 	}
 	return f.Result()
 }

@@ -30,9 +30,15 @@ type single struct {
 	// Owned by the loop goroutine and the coroutines it drives, which run
 	// in lockstep with it.
 	ready, batch []entry
-	seq          uint64    // last local id's sequence number (see localID)
-	ran          [2]uint64 // highest id dispatched, per tag (see Cancels)
-	coros        task.Coros
+	// iterEnd is the inbox position the current iteration runs to, and
+	// owed counts the entries at the front of ready that a drain took
+	// from before it: posted before the iteration began, they belong to
+	// it, as asyncio's ready queue would have held them (see stopped).
+	iterEnd uint64
+	owed    int
+	seq     uint64    // last local id's sequence number (see localID)
+	ran     [2]uint64 // highest id dispatched, per tag (see Cancels)
+	coros   task.Coros
 
 	cancels *Cancels
 	marks   marks // ran, published for Cancels while it holds ids
@@ -147,6 +153,7 @@ func (s *single) loop(stop *atomic.Bool) {
 		// after what is in the ready queue (see drainInbox for why that
 		// keeps FIFO order), up to intakeCap entries.
 		end := min(s.in.Tail(), s.in.Head()+intakeCap)
+		s.iterEnd, s.owed = end, 0
 		if len(s.ready) == 0 && !s.in.Ready() {
 			// Announce the park before the last look, so that a poster
 			// either is told to unpark or its post is seen here. The
@@ -197,7 +204,26 @@ func (s *single) loop(stop *atomic.Bool) {
 			s.marks.publish(s.ran)
 		}
 	}
+	s.stopped()
 	s.marks.publish(s.ran) // for Cancels made between runs
+}
+
+// stopped ends a run in asyncio's place: callbacks posted before the last
+// iteration began run in it, even those a drain moved to the ready queue
+// (a CallSoon in that iteration drains the inbox to keep FIFO order), but
+// not what the iteration scheduled itself, which waits for the next run.
+func (s *single) stopped() {
+	for s.owed > 0 {
+		n := s.owed
+		s.owed = 0
+		s.batch = append(s.batch[:0], s.ready[:n]...)
+		s.ready = append(s.ready[:0], s.ready[n:]...)
+		s.iterEnd = 0 // what these schedule is not owed
+		for i := 0; i < len(s.batch); {
+			i = s.runFrom(s.batch, i)
+		}
+		clear(s.batch)
+	}
 }
 
 // quiet reports, for virtual time, that nothing can happen on the loop
@@ -371,6 +397,9 @@ func (s *single) drainAll() {
 			w, pos, ok := s.in.Pop()
 			if !ok {
 				break
+			}
+			if pos < s.iterEnd && s.owed == len(s.ready) {
+				s.owed++
 			}
 			s.ready = append(s.ready, entry{fn: w.fn, t: w.t, id: postedID(pos)})
 		}

@@ -8,20 +8,26 @@ import (
 	"github.com/goasyncio/asyncio/loop/internal/waiters"
 )
 
-// Lock states. A lock with waiters is always locked: Release hands it to
-// the first waiter instead of unlocking it, which is what makes it fair.
+// Lock states. The fast paths move between unlocked and locked with a
+// compare-and-swap while nobody waits; once someone does, the state is
+// queued, and held, under mu, says whether the lock is taken.
 const (
-	unlocked  int32 = iota
-	locked          // locked, no waiters: Release may unlock without mu
-	contended       // locked, with waiters queued: Release must take mu
+	unlocked int32 = iota
+	locked         // locked, no waiters: Release may unlock without mu
+	queued         // waiters listed: held says whether it is locked; under mu
 )
 
 // Lock is a mutual exclusion lock for coroutines (asyncio.Lock). Acquire
 // suspends a waiting coroutine instead of blocking its thread, so tasks on
 // a single-thread loop can wait for each other; from plain goroutines it
-// blocks, honouring its context. Waiters get the lock in the order they
-// asked for it: Release hands it straight to the first waiter, so a newcomer
-// never overtakes the queue.
+// blocks, honouring its context.
+//
+// Waiters are served in the order they asked, by asyncio's rule: Release
+// unlocks the lock and wakes the first waiter, which takes the lock when it
+// runs. Until then a newcomer queues behind it (even the task that just
+// released), so nobody overtakes the queue; and a woken waiter that is
+// cancelled before it runs passes the wakeup on, so that the lock is never
+// left held by a task that never ran.
 //
 // As in asyncio, a Lock has no owner: any coroutine or goroutine may
 // release it, not only the one that acquired it. Releasing a lock that is
@@ -37,10 +43,11 @@ const (
 // Lock and Unlock, with no allocation (BenchmarkUncontended, go test -bench
 // Uncontended ./loop/locks/). A wait allocates a waiter and its future.
 type Lock struct {
-	state atomic.Int32 // unlocked, locked or contended; moves to and from contended only under mu
+	state atomic.Int32 // unlocked, locked or queued; to and from queued only under mu
 
-	mu sync.Mutex             // protects q
-	q  waiters.List[struct{}] // waiters, FIFO; non-empty exactly when state is contended
+	mu   sync.Mutex             // protects q and held
+	q    waiters.List[struct{}] // waiters, FIFO; a woken one stays until it runs
+	held atomic.Bool            // while queued: the lock is taken (atomic for Locked)
 }
 
 // Acquire waits until it holds the lock (asyncio's acquire). If the lock is
@@ -50,10 +57,10 @@ type Lock struct {
 // task is suspended while it waits. Anywhere else the goroutine blocks
 // until it gets the lock or ctx ends.
 //
-// On failure, it returns context.Cause(ctx), or an error matching
-// future.ErrCancelled if the task was cancelled, and leaves the lock as if
-// it had never asked: if the lock was handed to it just as it gave up, it
-// passes the lock on to the next waiter (or unlocks it).
+// On failure, it returns ctx's error (future.ContextErr), or an error
+// matching future.ErrCancelled if the task was cancelled, and leaves the
+// lock as if it had never asked: if it had been woken, it wakes the next
+// waiter in its place.
 func (l *Lock) Acquire(ctx context.Context) error {
 	if l.state.CompareAndSwap(unlocked, locked) {
 		return nil
@@ -67,21 +74,29 @@ func (l *Lock) acquireSlow(ctx context.Context) error {
 		return nil
 	}
 	err := w.Wait(ctx)
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if err == nil {
-		return nil // handed over by Release: we hold the lock
+		// Woken by Release (or a waiter passing a wakeup on): take it.
+		l.q.Remove(w)
+		l.held.Store(true)
+		l.settleLocked()
+		return nil
 	}
-	if w.Withdraw() {
-		// Release handed us the lock as we gave up: pass it on, or the
-		// lock would stay locked with nobody to release it.
-		_ = l.Release()
-	} else {
-		l.dequeue(w)
+	w.Withdraw() // no wakeup can arrive now
+	l.q.Remove(w)
+	if !l.held.Load() {
+		// Woken as we gave up, or the lock came free meanwhile: wake the
+		// next in our place (asyncio's acquire does the same).
+		l.q.WakeFirst()
 	}
+	l.settleLocked()
 	return err
 }
 
-// enqueue takes the lock if it is free and returns nil, or queues and
-// returns a new waiter.
+// enqueue takes the lock if it is free and nobody waits for it (or every
+// waiter has given up), and returns nil, or queues and returns a new
+// waiter.
 func (l *Lock) enqueue() *waiters.Waiter[struct{}] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -94,35 +109,63 @@ func (l *Lock) enqueue() *waiters.Waiter[struct{}] {
 		case locked:
 			// The holder may unlock without mu meanwhile; the
 			// compare-and-swap notices, and we look again.
-			if !l.state.CompareAndSwap(locked, contended) {
+			if !l.state.CompareAndSwap(locked, queued) {
 				continue
 			}
-			fallthrough
-		case contended:
-			w := l.q.Add()
-			return w
+			l.held.Store(true)
+			return l.q.Add()
+		case queued:
+			if !l.held.Load() && l.q.AllGaveUp() {
+				l.held.Store(true)
+				l.settleLocked()
+				return nil
+			}
+			return l.q.Add()
 		}
 	}
 }
 
-// dequeue takes a waiter that gave up off the queue, if it is still there.
-func (l *Lock) dequeue(w *waiters.Waiter[struct{}]) {
-	l.mu.Lock()
-	if l.q.Remove(w) && l.q.Len() == 0 {
-		l.state.Store(locked)
+// settleLocked leaves the queued state once the list holds nobody who
+// may still wake, dropping those who gave up. The caller holds mu.
+func (l *Lock) settleLocked() {
+	if l.state.Load() != queued || !l.q.AllGaveUp() {
+		return
 	}
-	l.mu.Unlock()
+	l.q.DropGivenUp()
+	if l.q.Len() != 0 {
+		return
+	}
+	if l.held.Load() {
+		l.state.Store(locked)
+	} else {
+		l.state.Store(unlocked)
+	}
+	l.held.Store(false)
 }
 
 // TryAcquire takes the lock if it is free and nobody waits for it, and
 // reports whether it did. It never blocks or suspends.
 func (l *Lock) TryAcquire() bool {
-	return l.state.CompareAndSwap(unlocked, locked)
+	if l.state.CompareAndSwap(unlocked, locked) {
+		return true
+	}
+	if l.state.Load() != queued {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.state.Load() == queued && !l.held.Load() && l.q.AllGaveUp() {
+		l.held.Store(true)
+		l.settleLocked()
+		return true
+	}
+	return false
 }
 
-// Release unlocks the lock, or hands it to the first waiter if there is one
-// (asyncio's release). Any coroutine or goroutine may call it. If the lock
-// is not locked it returns ErrNotLocked and changes nothing.
+// Release unlocks the lock and wakes the first waiter, if there is one,
+// which takes the lock when it runs (asyncio's release). Any coroutine or
+// goroutine may call it. If the lock is not locked it returns ErrNotLocked
+// and changes nothing.
 func (l *Lock) Release() error {
 	if l.state.CompareAndSwap(locked, unlocked) {
 		return nil
@@ -131,32 +174,32 @@ func (l *Lock) Release() error {
 }
 
 func (l *Lock) releaseSlow() error {
-	for first := true; ; first = false {
-		var w *waiters.Waiter[struct{}]
-		l.mu.Lock()
-		switch l.state.Load() {
-		case unlocked:
-			l.mu.Unlock()
-			if first {
-				return ErrNotLocked
-			}
-			return nil // someone else released it while we handed it round
-		case locked:
-			l.state.Store(unlocked)
-		case contended:
-			w = l.q.PopFront()
-			if l.q.Len() == 0 {
-				l.state.Store(locked)
-			}
-		}
-		l.mu.Unlock()
-		// Grant outside mu: it wakes the waiter's task. If the waiter has
-		// just given up, the lock is still ours to hand on: go round again.
-		if w == nil || w.Grant() {
-			return nil
-		}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch l.state.Load() {
+	case unlocked:
+		return ErrNotLocked
+	case locked:
+		l.state.Store(unlocked)
+		return nil
 	}
+	if !l.held.Load() {
+		return ErrNotLocked
+	}
+	l.held.Store(false)
+	// Grant under mu: it only wakes the waiter's task.
+	l.q.WakeFirst()
+	l.settleLocked()
+	return nil
 }
 
 // Locked reports whether the lock is held (asyncio's locked()).
-func (l *Lock) Locked() bool { return l.state.Load() != unlocked }
+func (l *Lock) Locked() bool {
+	switch l.state.Load() {
+	case unlocked:
+		return false
+	case locked:
+		return true
+	}
+	return l.held.Load()
+}

@@ -90,9 +90,19 @@ func (w *Waiter[T]) Leave(mu *sync.Mutex, l *List[T]) (granted bool) {
 	return false
 }
 
-// GaveUp reports whether w's wait is over without a grant: it gave up or
-// was refused. A waiter still in a list is never granted.
+// GaveUp reports whether w's promise is complete: it gave up or was
+// refused, or, for a primitive whose waiters stay listed once woken (a
+// Lock, as asyncio's), it was granted (see Granted).
 func (w *Waiter[T]) GaveUp() bool { return w.p.Future().IsDone() }
+
+// Granted reports whether w was granted.
+func (w *Waiter[T]) Granted() bool {
+	f := w.p.Future()
+	return f.IsDone() && f.Err() == nil
+}
+
+// Pending reports whether w waits still: neither granted nor given up.
+func (w *Waiter[T]) Pending() bool { return !w.p.Future().IsDone() }
 
 // List is a FIFO of waiters: a doubly linked list through the waiters
 // themselves, so that one that gives up leaves from the middle in constant
@@ -184,6 +194,35 @@ func (l *List[T]) PopAll() []*Waiter[T] {
 		ws = append(ws, w)
 	}
 	return ws
+}
+
+// WakeFirst is asyncio's _wake_up_first for a primitive whose woken
+// waiter stays listed until it runs: unless the first waiter still
+// listed has been granted already (one woken at a time), it grants the
+// first that is still waiting, leaving it in the list, and skips those
+// that have given up (they leave when they run). It reports whether it
+// granted one.
+func (l *List[T]) WakeFirst() bool {
+	for w := l.head; w != nil; w = w.next {
+		switch {
+		case w.Granted():
+			return false
+		case w.Pending() && w.Grant():
+			return true
+		}
+	}
+	return false
+}
+
+// AllGaveUp reports whether every waiter in l has given up (true for an
+// empty l): asyncio's all(w.cancelled() for w in waiters).
+func (l *List[T]) AllGaveUp() bool {
+	for w := l.head; w != nil; w = w.next {
+		if w.Pending() || w.Granted() {
+			return false
+		}
+	}
+	return true
 }
 
 // GrantFirst pops waiters until one takes a grant made by set (which

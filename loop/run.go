@@ -66,7 +66,9 @@ func RunUntilComplete[T any](ctx context.Context, l *Loop, a future.Awaitable[T]
 		}
 	}
 	if !f.OnDone(func() { l.eng.Submit(stopFn) }) {
-		stop.Store(true)
+		// Already done: stop after one iteration, as asyncio's done
+		// callback, scheduled with call_soon, does.
+		l.eng.Submit(stopFn)
 	}
 	if l.stopEarly.Swap(false) {
 		// Stop was called while no run was in progress: one iteration

@@ -87,7 +87,7 @@ func Wait[T any](ctx context.Context, fs []*future.Future[T], when ReturnWhen, t
 		}
 	}
 
-	s := &waitState[T]{when: when, ready: future.NewPromise[struct{}](), left: len(fs)}
+	s := &waitState[T]{when: when, ready: future.NewPromise[struct{}](), left: len(fs), hop: hopOf(ctx)}
 	future.OnEach(fs, s.ready.Future(), func(i int) { s.done(fs[i]) })
 	if l != nil && !s.ready.Future().IsDone() {
 		h, terr := l.CallLater(timeout, func() { _ = s.ready.Resolve(struct{}{}) })
@@ -112,8 +112,30 @@ type waitState[T any] struct {
 	when  ReturnWhen
 	ready future.Promise[struct{}] // resolved when Wait may return
 
+	hop func(func()) // how a completion reaches the waiter (see hopOf)
+
 	mu   sync.Mutex // protects left
 	left int        // futures not seen complete
+}
+
+// hopOf returns how Wait and AsCompleted pass a completion on to the task
+// waiting with ctx: through the task's loop, as asyncio's done callbacks
+// go through call_soon, so that the waiter resumes on the same iteration
+// as asyncio's and sees what completed meanwhile (asyncio's wait: the
+// future completes, its done callback runs an iteration later and
+// resolves the waiter, whose task resumes an iteration after that). A
+// plain goroutine is told at once.
+func hopOf(ctx context.Context) func(func()) {
+	t := task.Of(ctx)
+	if t == nil {
+		return func(fn func()) { fn() }
+	}
+	l := loopOf(t)
+	return func(fn func()) {
+		if l.Submit(fn) != nil {
+			fn() // the loop has closed: nothing to go through
+		}
+	}
 }
 
 // done counts one completed future. A future listed twice in fs is counted
@@ -128,7 +150,7 @@ func (s *waitState[T]) done(f *future.Future[T]) {
 	case left == 0,
 		s.when == FirstCompleted,
 		s.when == FirstException && err != nil && !errors.Is(err, future.ErrCancelled):
-		_ = s.ready.Resolve(struct{}{}) // the first to resolve wins
+		s.hop(func() { _ = s.ready.Resolve(struct{}{}) }) // the first to resolve wins
 	}
 }
 
@@ -164,7 +186,8 @@ func AsCompleted[T any](ctx context.Context, fs ...*future.Future[T]) iter.Seq2[
 		}
 		q := &completions[T]{}
 		defer q.stop()
-		future.OnEach(fs, nil, func(i int) { q.push(fs[i]) })
+		hop := hopOf(ctx)
+		future.OnEach(fs, nil, func(i int) { hop(func() { q.push(fs[i]) }) })
 		for range fs {
 			f, err := q.next(ctx)
 			if err != nil {

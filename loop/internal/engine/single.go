@@ -196,6 +196,7 @@ func (s *single) loop(stop *atomic.Bool) {
 		// length is run without being copied.
 		for !s.runPosted(end, stop) {
 		}
+		s.runOwed()
 		// Publishing the watermark costs atomic stores; while the loop
 		// runs, it matters only when someone has cancelled a handle. A
 		// Cancel made while none was recorded may record an id that has
@@ -204,21 +205,21 @@ func (s *single) loop(stop *atomic.Bool) {
 			s.marks.publish(s.ran)
 		}
 	}
-	s.stopped()
 	s.marks.publish(s.ran) // for Cancels made between runs
 }
 
-// stopped ends a run in asyncio's place: callbacks posted before the last
-// iteration began run in it, even those a drain moved to the ready queue
-// (a CallSoon in that iteration drains the inbox to keep FIFO order), but
-// not what the iteration scheduled itself, which waits for the next run.
-func (s *single) stopped() {
+// runOwed ends an iteration in asyncio's place: what was posted before it
+// began runs in it, even the entries a drain moved to the ready queue (a
+// CallSoon drains the inbox to keep FIFO order), which would otherwise
+// wait for the next iteration; what the iteration scheduled itself waits.
+// (Without it, a task created before RunUntilComplete started one
+// iteration late: TestRunUntilCompleteTakesAsyncioIterations.)
+func (s *single) runOwed() {
 	for s.owed > 0 {
 		n := s.owed
 		s.owed = 0
 		s.batch = append(s.batch[:0], s.ready[:n]...)
 		s.ready = append(s.ready[:0], s.ready[n:]...)
-		s.iterEnd = 0 // what these schedule is not owed
 		for i := 0; i < len(s.batch); {
 			i = s.runFrom(s.batch, i)
 		}

@@ -38,4 +38,34 @@
 // with go, a task has a typed result, can be cancelled at its suspension
 // points with a cause, and is never lost: Close cancels what is pending and
 // every task's future says how it ended.
+//
+// # Cancellation and contexts
+//
+// A task's context is the context its body receives. Cancelling the task
+// (its future's Cancel, a Task handle's Cancel, a TaskGroup, Close)
+// cancels that context with the cause, and hands the cancellation to what
+// the task awaits, as asyncio does; a wait under a context derived from it
+// (WithCancel, WithTimeout, Timeout) then ends with a cancellation too,
+// matching future.ErrCancelled and context.Canceled, with the cause kept.
+// A deadline that passes gives the deadline's error instead (ErrTimeout
+// for Timeout). future.ContextErr states the rule. Deliberate differences
+// from asyncio, all of them from Go's rule that a context once done stays
+// done, are listed in compat/MIGRATING.md.
+//
+// # Goroutines handed a task's context
+//
+// Only the task's body suspends the task. A goroutine the body started
+// may be handed the context, as Go code hands contexts around: its Await
+// and Sleep block that goroutine like plain Go code (until the future
+// completes or the context ends) and leave the task alone. Go has no
+// goroutine identity; the loop tells its bodies from other goroutines by
+// a per-goroutine bit that user code can read, debug.SetPanicOnFault,
+// which the coroutines that run bodies set (it also makes a fault at a
+// non-nil address in a body a panic, which the task reports, instead of a
+// crash). A goroutine that sets the bit itself passes for a body, and a
+// body that clears it for a goroutine (the single-thread loop corrects
+// that by its thread; on a pool the body then blocks its worker until the
+// future completes). Another task's body awaiting with this task's context
+// gets future.ErrWrongGoroutine while this task is suspended, and is not
+// caught on a pool of several workers while this task runs in parallel.
 package loop

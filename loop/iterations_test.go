@@ -65,3 +65,36 @@ func TestWaitWakesItsCallerAsAsyncioDoes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, done, "futures done when Wait returned")
 }
+
+// TestWaitAndAsCompletedTakeCoroutinesAndSlices: a slice of coroutines
+// runs each as a task (asyncio.as_completed wraps coroutines in tasks; the
+// old asyncio.wait did too), a []*future.Future[T] needs no conversion,
+// and a mixed []future.Awaitable[T] works.
+func TestWaitAndAsCompletedTakeCoroutinesAndSlices(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		got, err := run(t, l, func(ctx context.Context) (int, error) {
+			cs := []future.Coroutine[int]{napThen(0, 1), napThen(0, 2)}
+			done, pending, err := loop.Wait(ctx, cs, loop.AllCompleted, 0)
+			if err != nil || len(done) != 2 || len(pending) != 0 {
+				return 0, err
+			}
+			sum := 0
+			for _, f := range done {
+				v, _ := f.Result()
+				sum += v
+			}
+			p := future.NewPromise[int]()
+			_ = p.Resolve(10)
+			mixed := []future.Awaitable[int]{p.Future(), napThen(0, 100)}
+			for v, err := range loop.AsCompleted(ctx, mixed...) {
+				if err != nil {
+					return 0, err
+				}
+				sum += v
+			}
+			return sum, nil
+		})
+		require.NoError(t, err)
+		assert.Equal(t, 113, got)
+	})
+}

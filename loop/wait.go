@@ -65,20 +65,19 @@ var ErrInvalidReturnWhen = errors.New("loop: invalid ReturnWhen")
 // ErrNoRunningLoop. The callbacks Wait puts on futures that are still
 // pending when it returns stay there, doing nothing, until those futures
 // complete (a Future cannot remove a callback).
-func Wait[T any](ctx context.Context, fs []*future.Future[T], when ReturnWhen, timeout time.Duration) (done, pending []*future.Future[T], err error) {
+func Wait[T any, A future.Awaitable[T]](ctx context.Context, aws []A, when ReturnWhen, timeout time.Duration) (done, pending []*future.Future[T], err error) {
 	if ctx == nil {
 		return nil, nil, fmt.Errorf("%w: Wait: nil context", future.ErrNil)
 	}
-	if len(fs) == 0 {
+	if len(aws) == 0 {
 		return nil, nil, fmt.Errorf("loop: Wait: %w", ErrEmpty)
 	}
 	if when < AllCompleted || when > FirstException {
 		return nil, nil, fmt.Errorf("%w: Wait: %v", ErrInvalidReturnWhen, when)
 	}
-	for i, f := range fs {
-		if f == nil {
-			return nil, nil, fmt.Errorf("%w: Wait: future %d is nil", future.ErrNil, i)
-		}
+	fs, err := futuresOf[T]("Wait", ctx, aws)
+	if err != nil {
+		return nil, nil, err
 	}
 	var l *Loop
 	if timeout > 0 {
@@ -105,6 +104,23 @@ func Wait[T any](ctx context.Context, fs []*future.Future[T], when ReturnWhen, t
 		}
 	}
 	return done, pending, err
+}
+
+// futuresOf returns the futures of aws for Wait and AsCompleted: a Future
+// as it is, a Coroutine (or a type embedding one) as a new task on the
+// loop running ctx's coroutine, as asyncio's ensure_future.
+func futuresOf[T any, A future.Awaitable[T]](op string, ctx context.Context, aws []A) ([]*future.Future[T], error) {
+	l, _ := GetRunningLoop(ctx)
+	for i, a := range aws {
+		if err := check(op, i, l, future.Awaitable[T](a)); err != nil {
+			return nil, err
+		}
+	}
+	fs := make([]*future.Future[T], len(aws))
+	for i, a := range aws {
+		fs[i], _ = start(context.WithoutCancel(ctx), l, future.Awaitable[T](a))
+	}
+	return fs, nil
 }
 
 // waitState decides when Wait may return.
@@ -171,18 +187,17 @@ func (s *waitState[T]) done(f *future.Future[T]) {
 // every future again. A nil future yields an error matching future.ErrNil
 // and ends the iteration before anything is awaited; so does a nil ctx.
 // AsCompleted starts no goroutine and cancels no future.
-func AsCompleted[T any](ctx context.Context, fs ...*future.Future[T]) iter.Seq2[T, error] {
+func AsCompleted[T any, A future.Awaitable[T]](ctx context.Context, aws ...A) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		if ctx == nil {
 			yield(zero, fmt.Errorf("%w: AsCompleted: nil context", future.ErrNil))
 			return
 		}
-		for i, f := range fs {
-			if f == nil {
-				yield(zero, fmt.Errorf("%w: AsCompleted: future %d is nil", future.ErrNil, i))
-				return
-			}
+		fs, err := futuresOf[T]("AsCompleted", ctx, aws)
+		if err != nil {
+			yield(zero, err)
+			return
 		}
 		q := &completions[T]{}
 		defer q.stop()

@@ -116,7 +116,7 @@ func TestWait(t *testing.T) {
 	t.Run("bad input gets typed errors", func(t *testing.T) {
 		eachEngine(t, func(t *testing.T, l *loop.Loop) {
 			_, err := run(t, l, func(ctx context.Context) (int, error) {
-				_, _, err := loop.Wait[int](ctx, nil, loop.AllCompleted, 0)
+				_, _, err := loop.Wait(ctx, []*future.Future[int](nil), loop.AllCompleted, 0)
 				assert.ErrorIs(t, err, loop.ErrEmpty)
 				_, _, err = loop.Wait(ctx, []*future.Future[int]{nil}, loop.AllCompleted, 0)
 				assert.ErrorIs(t, err, future.ErrNil)
@@ -241,12 +241,12 @@ func TestAsCompleted(t *testing.T) {
 			n++
 			assert.ErrorIs(t, err, future.ErrNil)
 		}
-		for _, err := range loop.AsCompleted[int](noCtx) {
+		for _, err := range loop.AsCompleted[int, *future.Future[int]](noCtx) {
 			n++
 			assert.ErrorIs(t, err, future.ErrNil)
 		}
 		assert.Equal(t, 2, n)
-		for range loop.AsCompleted[int](bg) {
+		for range loop.AsCompleted[int, *future.Future[int]](bg) {
 			t.Fatal("no futures, nothing yielded")
 		}
 	})

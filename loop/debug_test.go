@@ -106,6 +106,7 @@ func TestUnretrievedTaskErrorsAreReported(t *testing.T) {
 		for _, err := range errs {
 			assert.ErrorIs(t, err, loop.ErrNeverRetrieved)
 			assert.NotErrorIs(t, err, read, "an error someone read is not reported")
+			assert.Regexp(t, `: task Task-\d+: `, err.Error(), "the report names the task")
 		}
 		assert.True(t, errors.Is(errs[0], lost) || errors.Is(errs[1], lost))
 	})

@@ -55,7 +55,12 @@ func (t *typedTask[T]) Own() future.Waitable { return &t.f }
 // watch has the exception handler told if the task's error is never read
 // (asyncio's "Task exception was never retrieved").
 func (t *typedTask[T]) watch() {
-	future.WatchUnretrieved(t.p.Future(), loopOf(&t.Task).reportUnretrieved)
+	// The name, not the task: a report that held the task would keep its
+	// future from ever being collected.
+	l, name := loopOf(&t.Task), t.Name()
+	future.WatchUnretrieved(t.p.Future(), func(err error) {
+		l.reportUnretrieved(fmt.Errorf("task %s: %w", name, err))
+	})
 }
 
 // CreateTask schedules c to run on l as a task, concurrently with the

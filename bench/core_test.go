@@ -218,6 +218,29 @@ func BenchmarkCoroutineCreateRun(b *testing.B) {
 				return 0, nil
 			})
 		})
+		// The same with EagerStart: the body runs in the creator's turn,
+		// and a body that never suspends is done without a trip through
+		// the loop (asyncio's eager_start).
+		b.Run("Loop/"+e.name+"/eager", func(b *testing.B) {
+			b.ReportAllocs()
+			runOnLoop(b, e.newLoop, func(ctx context.Context) (int, error) {
+				l, err := loop.GetRunningLoop(ctx)
+				if err != nil {
+					return 0, err
+				}
+				eager := loop.EagerStart(ctx)
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					v, err := future.Await(ctx, loop.CreateTask(l, inline, eager))
+					if err != nil {
+						return 0, err
+					}
+					sink += v
+				}
+				b.StopTimer()
+				return 0, nil
+			})
+		})
 	}
 	b.Run("iterPull", func(b *testing.B) {
 		b.ReportAllocs()

@@ -82,36 +82,58 @@ func CreateTask[T any](l *Loop, c future.Coroutine[T], opts ...TaskOption) *futu
 	return createTask(context.Background(), l, c, opts...)
 }
 
-// TaskOption configures one task, made by CreateTask or CreateTaskIn.
-type TaskOption func(*taskOptions)
-
-type taskOptions struct {
-	name string
+// TaskOption configures one task, made by CreateTask or CreateTaskIn:
+// TaskName or EagerStart. The zero TaskOption changes nothing. (A struct,
+// not a function: applying a function option made the options escape, an
+// allocation per task; BenchmarkCoroutineCreateRun/Loop/single/eager.)
+type TaskOption struct {
+	name  string
+	eager context.Context // the caller's context, for EagerStart
 }
 
 // TaskName names the task (asyncio's create_task(name=...)). A task with
 // no name is called Task-<n>, n counting the tasks of the process, as in
 // asyncio. The name shows in errors and in the exception handler's reports.
-func TaskName(name string) TaskOption {
-	return func(o *taskOptions) { o.name = name }
-}
+func TaskName(name string) TaskOption { return TaskOption{name: name} }
+
+// EagerStart starts the task eagerly (asyncio's eager_start, Python
+// 3.12): CreateTask runs its body at once, in the calling coroutine's
+// turn, until its first suspension, and queues it only if it suspends; a
+// body that never suspends is done when CreateTask returns, without a
+// trip through the loop. CurrentTask is the new task during that step.
+// ctx is the calling coroutine's context: Go has no current task to find,
+// so the option says who calls. Called from anywhere else (another
+// goroutine, another loop, outside a task), the task starts as usual.
+func EagerStart(ctx context.Context) TaskOption { return TaskOption{eager: ctx} }
 
 func createTask[T any](parent context.Context, l *Loop, c future.Coroutine[T], opts ...TaskOption) *future.Future[T] {
 	f, t := newTask(parent, l, c)
-	if t != nil {
-		if len(opts) > 0 {
-			var o taskOptions
-			for _, opt := range opts {
-				if opt != nil {
-					opt(&o)
-				}
+	if t == nil {
+		return f
+	}
+	if len(opts) > 0 {
+		var o TaskOption
+		for _, opt := range opts {
+			if opt.name != "" {
+				o.name = opt.name
 			}
-			if o.name != "" {
-				t.SetName(o.name)
+			if opt.eager != nil {
+				o.eager = opt.eager
 			}
 		}
-		l.eng.Start(t)
+		if o.name != "" {
+			t.SetName(o.name)
+		}
+		if o.eager != nil {
+			if s, ok := t.StepEager(task.Of(o.eager)); ok {
+				if s == task.Requeue {
+					l.eng.Start(t)
+				}
+				return f
+			}
+		}
 	}
+	l.eng.Start(t)
 	return f
 }
 

@@ -27,6 +27,10 @@ type Coro struct {
 	stop   func()
 	yield  func(struct{}) bool // parks the coroutine; the body's side of resume
 	t      *Task               // the task whose body runs on it; nil once that body returns
+	// cs is the cache of the engine goroutine resuming it now, which waits
+	// in lockstep while the body runs: an eager start from the body takes
+	// its new task's coroutine from there (see StepEager).
+	cs *Coros
 
 	// yielding is set while the body is suspended in a Yield.
 	yielding bool
@@ -167,6 +171,7 @@ func (t *Task) Step(cs *Coros) Stepped {
 		c.t, t.co = t, c
 	}
 	t.state.toRunning()
+	c.cs = cs
 	// Only a yield during this resume counts. (A Sleep with this task's
 	// context from another task sets the mark and then fails.)
 	c.yielding = false
@@ -191,6 +196,20 @@ func (t *Task) Step(cs *Coros) Stepped {
 		return Waiting
 	}
 	return t.arrange(c)
+}
+
+// StepEager runs the first step of a new task t, scheduled and not yet
+// queued, from the body of caller, which must be running on the calling
+// goroutine (asyncio's eager_start: the new body runs until its first
+// suspension before the caller goes on). It reports false, doing
+// nothing, where that cannot be: the caller is not a body running here.
+// Otherwise the result says, as Step's does, whether the engine must
+// queue t's next step.
+func (t *Task) StepEager(caller *Task) (s Stepped, ok bool) {
+	if caller == nil || caller.host != t.host || !caller.state.isRunning() || !onBody() {
+		return Waiting, false
+	}
+	return t.Step(caller.co.cs), true
 }
 
 // arrange registers the wakeups of a task whose body has just parked on

@@ -288,13 +288,17 @@ func GetRunningLoop(ctx context.Context) (*Loop, error) {
 
 // Sleep suspends the calling coroutine for d (asyncio.sleep). A d of zero
 // or less gives the other tasks and callbacks one turn and resumes on the
-// loop's next iteration, as asyncio.sleep(0) does. Outside a coroutine it
-// returns ErrNoRunningLoop. It returns the cancellation error if the task
-// is cancelled while it sleeps.
+// loop's next iteration, as asyncio.sleep(0) does; under a context derived
+// from the task's it still reports that context's end, before and after
+// the turn (future.ContextErr). Outside a coroutine it returns
+// ErrNoRunningLoop. It returns the cancellation error if the task is
+// cancelled while it sleeps.
 //
-// ctx must be the calling coroutine's own, as for Await. A Sleep or Await
-// with the context of another task that is waiting in a Sleep returns an
-// error matching future.ErrWrongGoroutine.
+// ctx is the calling coroutine's own, as for Await. A goroutine the body
+// started, handed the context, sleeps like plain Go code (d <= 0 yields
+// the processor) and leaves the task alone. Another task's body sleeping
+// with the context of a task that is waiting in a Sleep gets an error
+// matching future.ErrWrongGoroutine.
 func Sleep(ctx context.Context, d time.Duration) error {
 	t := task.Of(ctx)
 	if t == nil {

@@ -61,9 +61,11 @@ func WithExecutorWorkers(n int) Option {
 // WithDebug turns on asyncio-style debug checks, for development:
 //   - on a single-thread loop, CallSoon called from another thread while
 //     the loop runs returns ErrWrongThread instead of racing, and Await or
-//     Sleep with a task's context from another goroutine returns
-//     future.ErrWrongGoroutine instead of aborting (a system call per
-//     CallSoon, and per suspension);
+//     Sleep with a task's context from the body of a task on another
+//     thread (another loop's) returns future.ErrWrongGoroutine instead of
+//     aborting (a system call per CallSoon, and per suspension); a plain
+//     goroutine with a task's context blocks like plain Go code, debug or
+//     not;
 //   - a CallSoon or CallSoonThreadsafe callback, or a task step, that runs
 //     longer than the slow-callback duration (WithSlowCallbackDuration,
 //     default 100 ms as in asyncio) is reported to the exception handler as

@@ -74,8 +74,9 @@ func (c *Condition) Locked() bool { return c.l().Locked() }
 // the lock before returning, as asyncio does, so the caller's deferred
 // Release stays right: that wait ignores ctx and further cancellations (it
 // returns the first error). The exceptions are waits that cannot succeed:
-// a loop that is closing, where no task can wait any more, and a ctx of a
-// task that the calling goroutine is not running (see future.Await). Then
+// a loop that is closing, where no task can wait any more, and a ctx of
+// another task used from a task body that is not that task's (see
+// future.Await; a plain goroutine blocks like plain Go code instead). Then
 // Wait returns without the lock, with an error matching future.ErrClosed or
 // future.ErrWrongGoroutine (and the wait's own error, if it had one). A nil
 // ctx returns an error matching future.ErrNil, with the lock still held. A

@@ -166,6 +166,24 @@ func (c *Condition) WaitFor(ctx context.Context, predicate func() bool) error {
 	return nil
 }
 
+// WaitForValue is WaitFor for a predicate with a value, which it returns
+// once predicate reports ok, as asyncio's wait_for returns the predicate's
+// result (a method cannot have a type parameter, hence a function). It
+// calls predicate holding the lock, and Waits while ok is false; the
+// caller must hold the lock, and holds it again when WaitForValue returns.
+// On a failed Wait it returns T's zero value and the error.
+func WaitForValue[T any](ctx context.Context, c *Condition, predicate func() (v T, ok bool)) (T, error) {
+	for {
+		if v, ok := predicate(); ok {
+			return v, nil
+		}
+		if err := c.Wait(ctx); err != nil {
+			var zero T
+			return zero, err
+		}
+	}
+}
+
 // Notify wakes up to n of the coroutines and goroutines waiting in Wait, the
 // longest-waiting first (asyncio's notify). The caller must hold the lock;
 // otherwise Notify returns ErrNotLocked and wakes nobody. A woken waiter

@@ -124,3 +124,45 @@ func TestLockReleaseThenReacquireQueuesBehindTheWokenWaiter(t *testing.T) {
 		assert.False(t, mu.Locked())
 	}, loop.WithWorkers(1))
 }
+
+// TestWaitForValueReturnsThePredicatesValue follows CPython's
+// test_locks.ConditionTests.test_wait_for: the wait ends once the
+// predicate holds, and asyncio's wait_for returns the predicate's result.
+func TestWaitForValueReturnsThePredicatesValue(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		var cond locks.Condition
+		var items []string
+		got, err := run(l, func(ctx context.Context) (string, error) {
+			task(l, func(ctx context.Context) error {
+				for _, it := range []string{"", "first"} {
+					if err := cond.Acquire(ctx); err != nil {
+						return err
+					}
+					if it != "" {
+						items = append(items, it)
+					}
+					cond.NotifyAll()
+					if err := cond.Release(); err != nil {
+						return err
+					}
+					if err := loop.Sleep(ctx, 0); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err := cond.Acquire(ctx); err != nil {
+				return "", err
+			}
+			defer func() { _ = cond.Release() }()
+			return locks.WaitForValue(ctx, &cond, func() (string, bool) {
+				if len(items) == 0 {
+					return "", false
+				}
+				return items[0], true
+			})
+		})
+		require.NoError(t, err)
+		assert.Equal(t, "first", got)
+	})
+}

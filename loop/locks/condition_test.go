@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -379,8 +380,12 @@ func TestConditionWaitWithAnEndedTasksContext(t *testing.T) {
 				holderDone <- err
 				return
 			}
-			// Hold it until Wait queues for it again.
-			spinUntil(t, func() bool { return locks.LockWaiters(&mu) == 1 })
+			// Hold it until Wait queues for it again. (Not spinUntil: its
+			// t.Fatal belongs to the test's goroutine; a hang here is the
+			// test's deadline's to catch.)
+			for locks.LockWaiters(&mu) != 1 {
+				runtime.Gosched()
+			}
 			holderDone <- mu.Release()
 		}()
 		spinUntil(t, func() bool { return locks.LockWaiters(&mu) == 1 })

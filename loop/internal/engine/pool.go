@@ -101,6 +101,11 @@ func (p *pool) OnBodyThread() bool { return false }
 // Run lets the workers go and, until stop is set, serves the timers.
 func (p *pool) Run(stop *atomic.Bool) error {
 	p.running.Store(true)
+	// Timers already due go first, before the workers take the inbox: so
+	// that this goroutine's own start-up is not a window in which they
+	// run a backlog ahead of them (TestTimersRunUnderAFloodOfPosts/pool,
+	// 17,384 ran ahead once under load).
+	p.fireDue()
 	if started := p.workers[0].started; !started {
 		for _, w := range p.workers {
 			w.started = true
@@ -111,18 +116,7 @@ func (p *pool) Run(stop *atomic.Bool) error {
 	}
 	d := p.drv
 	for !stop.Load() {
-		if fired := d.Due(); len(fired) > 0 {
-			p.dueMu.Lock()
-			if len(p.due) == 0 {
-				p.dueAt.Store(p.in.Tail())
-			}
-			for _, tm := range fired {
-				p.due = append(p.due, item{fn: tm.Fire})
-			}
-			p.dueN.Store(int32(len(p.due)))
-			p.dueMu.Unlock()
-			p.unparkForDue()
-		}
+		p.fireDue()
 		d.Announce()
 		if stop.Load() {
 			d.Withdraw()
@@ -272,6 +266,24 @@ func (p *pool) claimable() bool {
 		return true
 	}
 	return head < tail
+}
+
+// fireDue moves the timers that are due to due, for the workers.
+func (p *pool) fireDue() {
+	fired := p.drv.Due()
+	if len(fired) == 0 {
+		return
+	}
+	p.dueMu.Lock()
+	if len(p.due) == 0 {
+		p.dueAt.Store(p.in.Tail())
+	}
+	for _, tm := range fired {
+		p.due = append(p.due, item{fn: tm.Fire})
+	}
+	p.dueN.Store(int32(len(p.due)))
+	p.dueMu.Unlock()
+	p.unparkForDue()
 }
 
 // dueCap is how many inbox entries may be ahead of due timers before they

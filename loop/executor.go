@@ -77,9 +77,9 @@ func ToThread[T any](ctx context.Context, fn func(context.Context) (T, error)) (
 }
 
 // offLoop is a context as code off the loop sees it: its values, deadline
-// and cancellation, but not the task it belongs to, so that an Await with
-// it on another goroutine blocks that goroutine like plain Go code instead
-// of parking the task (future.Await finds a task through SuspenderKey).
+// and cancellation, but not the task it belongs to, so that a job finds no
+// running loop and no current task, as code in asyncio's executor threads
+// finds none (GetRunningLoop and CurrentTask look for SuspenderKey).
 type offLoop struct{ context.Context }
 
 func (c offLoop) Value(key any) any {
@@ -235,13 +235,6 @@ func (l *Loop) cancelJobs(cause error) {
 	for j := range l.exec.live {
 		j.cancel(cause)
 	}
-}
-
-// pending counts the jobs queued or running.
-func (e *executor) pending() int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return len(e.live)
 }
 
 // waitJobs waits until no job is queued or running, or ctx ends; it

@@ -35,23 +35,41 @@ func (l *Loop) RunForever(ctx context.Context) error {
 	}
 	defer l.state.CompareAndSwap(stateRunning, stateIdle)
 	stop := new(atomic.Bool)
+	defer l.stopWhenDone(ctx, stop)()
+	if err := l.run(stop); err != nil {
+		return err
+	}
+	return context.Cause(ctx)
+}
+
+// run runs the loop until stop is set: the part of RunForever and
+// RunUntilComplete after their checks. A Stop made while no run was in
+// progress makes this run one iteration (asyncio's run_forever and
+// run_until_complete stop the same way). An error means the engine's
+// thread is gone (a callback called runtime.Goexit): the loop is finished.
+func (l *Loop) run(stop *atomic.Bool) error {
 	if l.stopEarly.Swap(false) {
-		// Stopped before it ran: one iteration, then stop.
 		l.eng.Submit(func() { l.eng.Stop(stop) })
 	}
 	l.running.Store(stop)
 	defer l.running.Store(nil)
-	if ctx.Done() != nil {
-		defer context.AfterFunc(ctx, func() {
-			stop.Store(true)
-			l.eng.Unpark()
-		})()
-	}
 	if err := l.eng.Run(stop); err != nil {
 		l.state.Store(stateClosed)
 		return err
 	}
-	return context.Cause(ctx)
+	return nil
+}
+
+// stopWhenDone sets stop, and wakes the loop, when ctx ends; call the
+// function it returns when the run is over.
+func (l *Loop) stopWhenDone(ctx context.Context, stop *atomic.Bool) (release func() bool) {
+	if ctx.Done() == nil {
+		return func() bool { return false }
+	}
+	return context.AfterFunc(ctx, func() {
+		stop.Store(true)
+		l.eng.Unpark()
+	})
 }
 
 // Stop stops the loop's current run after the callbacks already scheduled

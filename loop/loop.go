@@ -244,7 +244,7 @@ func (l *Loop) runUntilUnwound(ctx context.Context) error {
 		l.closeRun = nil
 		return err
 	case <-ctx.Done():
-		e := &StillRunningError{Err: ctx.Err(), Jobs: l.exec.pending()}
+		e := &StillRunningError{Err: ctx.Err(), Jobs: int(l.jobs.Load())}
 		for _, t := range l.host.Live() {
 			e.Tasks = append(e.Tasks, t.Name())
 		}

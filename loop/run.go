@@ -50,11 +50,8 @@ func RunUntilComplete[T any](ctx context.Context, l *Loop, a future.Awaitable[T]
 		if ctx.Done() != nil {
 			defer context.AfterFunc(ctx, func() { f.Cancel(context.Cause(ctx)) })()
 		}
-	} else if ctx.Done() != nil {
-		defer context.AfterFunc(ctx, func() {
-			stop.Store(true)
-			l.eng.Unpark()
-		})()
+	} else {
+		defer l.stopWhenDone(ctx, stop)()
 	}
 	// As asyncio's run_until_complete, stop through a callback: the
 	// future's own done callbacks, posted right after it, still run. A run
@@ -70,17 +67,7 @@ func RunUntilComplete[T any](ctx context.Context, l *Loop, a future.Awaitable[T]
 		// callback, scheduled with call_soon, does.
 		l.eng.Submit(stopFn)
 	}
-	if l.stopEarly.Swap(false) {
-		// Stop was called while no run was in progress: one iteration
-		// (asyncio's run_until_complete stops the same way).
-		l.eng.Submit(func() { l.eng.Stop(stop) })
-	}
-	l.running.Store(stop)
-	defer l.running.Store(nil)
-	if err := l.eng.Run(stop); err != nil {
-		// The engine's thread is gone (a callback called runtime.Goexit):
-		// the loop is finished.
-		l.state.Store(stateClosed)
+	if err := l.run(stop); err != nil {
 		return zero, err
 	}
 	if !f.IsDone() {

@@ -88,9 +88,7 @@ func WaitFor[T any](ctx context.Context, a future.Awaitable[T], d time.Duration)
 		if d <= 0 {
 			return zero, &timeoutError{op: "WaitFor", limit: d}
 		}
-		tctx, cancel := scope(ctx, &timeoutError{op: "WaitFor", limit: d}, func(l *Loop) int64 {
-			return driver.AddDeadline(l.drv.Now(), d)
-		})
+		tctx, cancel := timeoutIn(ctx, "WaitFor", d)
 		defer cancel()
 		return c(tctx)
 	}
@@ -166,7 +164,12 @@ func WaitFor[T any](ctx context.Context, a future.Awaitable[T], d time.Duration)
 // cause matching ErrNoRunningLoop (future.ErrNil for a nil ctx), so that
 // work under it fails instead of running without a limit.
 func Timeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	return scope(ctx, &timeoutError{op: "Timeout", limit: d}, func(l *Loop) int64 {
+	return timeoutIn(ctx, "Timeout", d)
+}
+
+// timeoutIn is Timeout for op, the name its error gives.
+func timeoutIn(ctx context.Context, op string, d time.Duration) (context.Context, context.CancelFunc) {
+	return scope(ctx, &timeoutError{op: op, limit: d}, func(l *Loop) int64 {
 		return driver.AddDeadline(l.drv.Now(), d)
 	})
 }

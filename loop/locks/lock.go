@@ -115,9 +115,7 @@ func (l *Lock) enqueue() *waiters.Waiter[struct{}] {
 			l.held.Store(true)
 			return l.q.Add()
 		case queued:
-			if !l.held.Load() && l.q.AllGaveUp() {
-				l.held.Store(true)
-				l.settleLocked()
+			if l.takeFreeLocked() {
 				return nil
 			}
 			return l.q.Add()
@@ -154,12 +152,19 @@ func (l *Lock) TryAcquire() bool {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.state.Load() == queued && !l.held.Load() && l.q.AllGaveUp() {
-		l.held.Store(true)
-		l.settleLocked()
-		return true
+	return l.state.Load() == queued && l.takeFreeLocked()
+}
+
+// takeFreeLocked takes a queued lock that is free and whose every waiter
+// has given up (asyncio's acquire: not locked and all waiters cancelled),
+// and reports whether it did. The caller holds mu; the state is queued.
+func (l *Lock) takeFreeLocked() bool {
+	if l.held.Load() || !l.q.AllGaveUp() {
+		return false
 	}
-	return false
+	l.held.Store(true)
+	l.settleLocked()
+	return true
 }
 
 // Release unlocks the lock and wakes the first waiter, if there is one,

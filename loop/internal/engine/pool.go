@@ -275,13 +275,9 @@ func (p *pool) fireDue() {
 		return
 	}
 	p.dueMu.Lock()
-	if len(p.due) == 0 {
-		p.dueAt.Store(p.in.Tail())
-	}
 	for _, tm := range fired {
-		p.due = append(p.due, item{fn: tm.Fire})
+		p.addDueLocked(item{fn: tm.Fire})
 	}
-	p.dueN.Store(int32(len(p.due)))
 	p.dueMu.Unlock()
 	p.unparkForDue()
 }
@@ -293,13 +289,19 @@ const dueCap = 4096
 // postDue queues it with the fired timers.
 func (p *pool) postDue(it item) {
 	p.dueMu.Lock()
+	p.addDueLocked(it)
+	p.dueMu.Unlock()
+	p.unparkForDue()
+}
+
+// addDueLocked appends it to due, noting where the inbox stood if due was
+// empty. The caller holds dueMu.
+func (p *pool) addDueLocked(it item) {
 	if len(p.due) == 0 {
 		p.dueAt.Store(p.in.Tail())
 	}
 	p.due = append(p.due, it)
 	p.dueN.Store(int32(len(p.due)))
-	p.dueMu.Unlock()
-	p.unparkForDue()
 }
 
 // unparkForDue has a worker take what due holds.

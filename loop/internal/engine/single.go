@@ -363,6 +363,15 @@ func (s *single) fireDue() {
 	}
 }
 
+// drainUpTo moves at most n posted callbacks to the ready queue, oldest
+// first, stopping early at an entry still being written (the iteration
+// takes it).
+func (s *single) drainUpTo(n uint64) {
+	if s.in.Reserved() {
+		s.drainTo(min(s.in.Tail(), s.in.Head()+n))
+	}
+}
+
 // drainInbox moves posted callbacks to the ready queue. It is called before
 // anything is appended to the ready queue on the loop (CallSoon, a task's
 // requeue after a yield), so that what a step scheduled through the
@@ -379,40 +388,32 @@ func (s *single) drainInbox() {
 	}
 }
 
-// drainUpTo moves at most n posted callbacks to the ready queue, oldest
-// first.
-func (s *single) drainUpTo(n uint64) {
-	if !s.in.Reserved() {
-		return
-	}
-	for end := min(s.in.Tail(), s.in.Head()+n); s.in.Head() < end; {
-		w, pos, ok := s.in.Pop()
-		if !ok {
-			break // being written: the iteration takes it
-		}
-		s.ready = append(s.ready, entry{fn: w.fn, t: w.t, id: postedID(pos)})
+// drainAll is drainInbox's slow path, apart so that the check inlines. It
+// takes the entries reserved when it started, and no more: a goroutine
+// posting in a stream would otherwise keep it taking for ever. It waits
+// for an entry being written, since FIFO order depends on taking it.
+func (s *single) drainAll() {
+	for end := s.in.Tail(); !s.drainTo(end); {
+		runtime.Gosched()
 	}
 }
 
-// drainAll is drainInbox's slow path, apart so that the check inlines. It
-// takes the entries reserved when it started, and no more: a goroutine
-// posting in a stream would otherwise keep it taking for ever.
-func (s *single) drainAll() {
-	for end := s.in.Tail(); s.in.Head() != end; {
-		for s.in.Head() < end {
-			w, pos, ok := s.in.Pop()
-			if !ok {
-				break
-			}
-			if pos < s.iterEnd && s.owed == len(s.ready) {
-				s.owed++
-			}
-			s.ready = append(s.ready, entry{fn: w.fn, t: w.t, id: postedID(pos)})
+// drainTo moves posted entries to the ready queue until the inbox's head
+// reaches end, and reports whether it did; false means the entry at the
+// head is still being written. An entry from before the current
+// iteration's end is owed to this iteration (see runOwed).
+func (s *single) drainTo(end uint64) bool {
+	for s.in.Head() < end {
+		w, pos, ok := s.in.Pop()
+		if !ok {
+			return false
 		}
-		if s.in.Head() != end {
-			runtime.Gosched()
+		if pos < s.iterEnd && s.owed == len(s.ready) {
+			s.owed++
 		}
+		s.ready = append(s.ready, entry{fn: w.fn, t: w.t, id: postedID(pos)})
 	}
+	return true
 }
 
 // CallSoon queues fn behind what is ready: for code on the loop's thread

@@ -223,6 +223,14 @@ func TestListenOnTheLoop(t *testing.T) {
 				}
 				consumer.Cancel(nil)
 				last, err := future.Await(ctx, consumer)
+				if errors.Is(err, future.ErrCancelled) {
+					// On a parallel pool the cancel can land while the
+					// consumer runs: Listen sees it through ctx.Err, the
+					// consumer returns without another suspension, and, as
+					// in asyncio (test_cancel_at_end), the task ends
+					// cancelled with the cancellation never delivered.
+					return struct{}{}, nil
+				}
 				if err != nil {
 					return struct{}{}, err
 				}

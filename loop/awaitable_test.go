@@ -30,7 +30,7 @@ func TestAnAwaitableThatEmbedsAFutureRunsAsATask(t *testing.T) {
 		assert.Equal(t, 5, v)
 
 		vs, err := run(t, l, func(ctx context.Context) ([]int, error) {
-			return future.Await(ctx, loop.Gather(ctx, future.Awaitable[int](r), loop.Shield(ctx, future.Awaitable[int](r))))
+			return future.Await(ctx, loop.Gather[int, future.Awaitable[int]](ctx, r, loop.Shield(ctx, future.Awaitable[int](r))))
 		})
 		require.NoError(t, err)
 		assert.Equal(t, []int{5, 5}, vs)

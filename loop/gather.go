@@ -37,13 +37,20 @@ import (
 // matching future.ErrNil, and a Coroutine outside a running loop with one
 // matching ErrNoRunningLoop; in both cases nothing is started. Await the
 // result from a task on either engine or from a plain goroutine.
-func Gather[T any](ctx context.Context, aws ...future.Awaitable[T]) *future.Future[[]T] {
+//
+// aws may be a slice of any one awaitable type, spread: futs... for a
+// []*future.Future[T], coros... for a []future.Coroutine[T], as
+// asyncio.gather(*aws) takes a list. Arguments of different kinds (a
+// Future beside a Coroutine) name the interface as the element type:
+// Gather[T, future.Awaitable[T]](ctx, f, c). A function literal is not an
+// Awaitable (it has no methods); convert it with future.Coroutine[T](fn).
+func Gather[T any, A future.Awaitable[T]](ctx context.Context, aws ...A) *future.Future[[]T] {
 	if ctx == nil {
 		return failed[[]T](nil, fmt.Errorf("%w: Gather: nil context", future.ErrNil))
 	}
 	l, _ := GetRunningLoop(ctx)
 	for i, a := range aws {
-		if err := check("Gather", i, l, a); err != nil {
+		if err := check("Gather", i, l, future.Awaitable[T](a)); err != nil {
 			return failed[[]T](nil, err)
 		}
 	}
@@ -55,7 +62,7 @@ func Gather[T any](ctx context.Context, aws ...future.Awaitable[T]) *future.Futu
 	g.left.Store(int64(len(aws)))
 	g.ks = newKids(ctx, l, len(aws), sink[T](g), g.p.Future())
 	g.p.SetCancelHook(g.cancel)
-	g.ks.start(aws, none)
+	startKids(g.ks, aws, none)
 	return g.p.Future()
 }
 
@@ -122,8 +129,8 @@ func (g *gathering[T]) cancel(cause error) bool {
 // A nil awaitable, or a Coroutine outside a running loop, gets a Result
 // whose Err matches future.ErrNil or ErrNoRunningLoop, and the others are
 // still run and collected. With no awaitables the result is complete at
-// once, with an empty slice.
-func GatherSettled[T any](ctx context.Context, aws ...future.Awaitable[T]) *future.Future[[]future.Result[T]] {
+// once, with an empty slice. aws are passed as Gather's are.
+func GatherSettled[T any, A future.Awaitable[T]](ctx context.Context, aws ...A) *future.Future[[]future.Result[T]] {
 	results := make([]future.Result[T], len(aws))
 	if ctx == nil {
 		for i := range results {
@@ -137,7 +144,7 @@ func GatherSettled[T any](ctx context.Context, aws ...future.Awaitable[T]) *futu
 	s := &settling[T]{p: future.NewPromiseOn[[]future.Result[T]](executorOf(l)), results: results}
 	left := len(aws)
 	for i, a := range aws {
-		if err := check("GatherSettled", i, l, a); err != nil {
+		if err := check("GatherSettled", i, l, future.Awaitable[T](a)); err != nil {
 			results[i].Err = err // its Result already says why
 			left--
 		}
@@ -149,7 +156,7 @@ func GatherSettled[T any](ctx context.Context, aws ...future.Awaitable[T]) *futu
 	s.left.Store(int64(left))
 	s.ks = newKids(ctx, l, len(aws), sink[T](s), s.p.Future())
 	s.p.SetCancelHook(s.cancel)
-	s.ks.start(aws, func(i int) bool { return results[i].Err != nil })
+	startKids(s.ks, aws, func(i int) bool { return results[i].Err != nil })
 	return s.p.Future()
 }
 

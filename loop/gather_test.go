@@ -61,7 +61,7 @@ func TestGather(t *testing.T) {
 			ready := future.NewPromise[int]()
 			_ = ready.Resolve(3)
 			v, err := run(t, l, func(ctx context.Context) ([]int, error) {
-				return future.Await(ctx, loop.Gather(ctx,
+				return future.Await(ctx, loop.Gather[int, future.Awaitable[int]](ctx,
 					future.Awaitable[int](napThen(2*time.Second, 1)),
 					napThen(time.Second, 2),
 					ready.Future(),
@@ -78,7 +78,7 @@ func TestGather(t *testing.T) {
 			slow, slowEnded := watched(time.Hour, 1)
 			shared := future.NewPromise[int]()
 			_, err := run(t, l, func(ctx context.Context) ([]int, error) {
-				return future.Await(ctx, loop.Gather(ctx,
+				return future.Await(ctx, loop.Gather[int, future.Awaitable[int]](ctx,
 					future.Awaitable[int](napFail[int](time.Second, boom)),
 					slow,
 					shared.Future(),
@@ -101,7 +101,7 @@ func TestGather(t *testing.T) {
 			slow, slowEnded := watched(time.Hour, 1)
 			shared := future.NewPromise[int]()
 			_, err := run(t, l, func(ctx context.Context) (int, error) {
-				g := loop.Gather(ctx, future.Awaitable[int](slow), shared.Future())
+				g := loop.Gather[int, future.Awaitable[int]](ctx, future.Awaitable[int](slow), shared.Future())
 				if err := loop.Sleep(ctx, time.Second); err != nil {
 					return 0, err
 				}
@@ -145,7 +145,7 @@ func TestGather(t *testing.T) {
 	t.Run("a panicking coroutine fails the gather with a PanicError", func(t *testing.T) {
 		eachEngine(t, func(t *testing.T, l *loop.Loop) {
 			_, err := run(t, l, func(ctx context.Context) ([]int, error) {
-				return future.Await(ctx, loop.Gather(ctx,
+				return future.Await(ctx, loop.Gather[int, future.Awaitable[int]](ctx,
 					future.Awaitable[int](napThen(time.Hour, 1)),
 					future.Coroutine[int](panicsDeepDown),
 				))
@@ -157,10 +157,38 @@ func TestGather(t *testing.T) {
 		}, virtual...)
 	})
 
+	// asyncio.gather(*aws) takes any list; test_tasks.GatherTestsBase
+	// passes lists of futures and of coroutines alike.
+	t.Run("a slice of futures or of coroutines is spread as it is", func(t *testing.T) {
+		eachEngine(t, func(t *testing.T, l *loop.Loop) {
+			v, err := run(t, l, func(ctx context.Context) ([]int, error) {
+				coros := []future.Coroutine[int]{napThen(2*time.Millisecond, 1), napThen(time.Millisecond, 2)}
+				futs := make([]*future.Future[int], len(coros))
+				for i, c := range coros {
+					futs[i] = loop.CreateTask(l, c)
+				}
+				a, err := future.Await(ctx, loop.Gather(ctx, coros...))
+				if err != nil {
+					return nil, err
+				}
+				b, err := future.Await(ctx, loop.Gather(ctx, futs...))
+				if err != nil {
+					return nil, err
+				}
+				settled, err := future.Await(ctx, loop.GatherSettled(ctx, futs...))
+				if err != nil {
+					return nil, err
+				}
+				return append(append(a, b...), settled[0].Value, settled[1].Value), nil
+			})
+			require.NoError(t, err)
+			assert.Equal(t, []int{1, 2, 1, 2, 1, 2}, v)
+		})
+	})
 	t.Run("no awaitables give an empty slice at once", func(t *testing.T) {
 		eachEngine(t, func(t *testing.T, l *loop.Loop) {
 			v, err := run(t, l, func(ctx context.Context) ([]int, error) {
-				g := loop.Gather[int](ctx)
+				g := loop.Gather[int, future.Awaitable[int]](ctx)
 				assert.True(t, g.IsDone())
 				return future.Await(ctx, g)
 			})
@@ -180,7 +208,7 @@ func TestGather(t *testing.T) {
 					(*future.Future[int])(nil),
 					future.Coroutine[int](nil),
 				} {
-					_, err := future.Await(ctx, loop.Gather(ctx, body, bad))
+					_, err := future.Await(ctx, loop.Gather[int, future.Awaitable[int]](ctx, body, bad))
 					if !errors.Is(err, future.ErrNil) {
 						return 0, err
 					}
@@ -215,7 +243,7 @@ func TestGatherSettled(t *testing.T) {
 			cancelled := future.NewPromise[int]()
 			_ = cancelled.Cancel(nil)
 			v, err := run(t, l, func(ctx context.Context) ([]future.Result[int], error) {
-				return future.Await(ctx, loop.GatherSettled(ctx,
+				return future.Await(ctx, loop.GatherSettled[int, future.Awaitable[int]](ctx,
 					future.Awaitable[int](napThen(2*time.Second, 1)),
 					napFail[int](time.Second, boom),
 					cancelled.Future(),
@@ -241,7 +269,7 @@ func TestGatherSettled(t *testing.T) {
 			slow, slowEnded := watched(time.Hour, 1)
 			shared := future.NewPromise[int]()
 			_, err := run(t, l, func(ctx context.Context) ([]future.Result[int], error) {
-				g := loop.GatherSettled(ctx, future.Awaitable[int](slow), shared.Future())
+				g := loop.GatherSettled[int, future.Awaitable[int]](ctx, future.Awaitable[int](slow), shared.Future())
 				if err := loop.Sleep(ctx, time.Second); err != nil {
 					return nil, err
 				}
@@ -259,7 +287,7 @@ func TestGatherSettled(t *testing.T) {
 	t.Run("a coroutine outside a loop gets its own error", func(t *testing.T) {
 		done := future.NewPromise[int]()
 		_ = done.Resolve(7)
-		v, err := future.Await(bg, loop.GatherSettled(bg, future.Awaitable[int](napThen(0, 1)), done.Future()))
+		v, err := future.Await(bg, loop.GatherSettled[int, future.Awaitable[int]](bg, future.Awaitable[int](napThen(0, 1)), done.Future()))
 		require.NoError(t, err)
 		assert.ErrorIs(t, v[0].Err, loop.ErrNoRunningLoop)
 		assert.Equal(t, future.Result[int]{Value: 7}, v[1])

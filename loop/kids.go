@@ -80,11 +80,11 @@ func newKids[T any](ctx context.Context, l *Loop, n int, s sink[T], stop future.
 	return &kids[T]{l: l, parent: context.WithoutCancel(ctx), sink: s, stop: stop, k: make([]kid[T], n)}
 }
 
-// start starts aws, skipping those for which skip reports true (they are
+// startKids starts aws, skipping those for which skip reports true (they are
 // the caller's to report): a task for each coroutine, queued a batch at a
 // time, then a watch on each future passed in. Every awaitable not skipped
 // has passed check.
-func (ks *kids[T]) start(aws []future.Awaitable[T], skip func(i int) bool) {
+func startKids[T any, A future.Awaitable[T]](ks *kids[T], aws []A, skip func(i int) bool) {
 	var (
 		batch   []*task.Task // made since the last flush
 		refused []int
@@ -109,7 +109,7 @@ func (ks *kids[T]) start(aws []future.Awaitable[T], skip func(i int) bool) {
 		if skip(i) {
 			continue
 		}
-		f, c := coroutineOf(a)
+		f, c := coroutineOf(future.Awaitable[T](a))
 		if f != nil {
 			ks.k[i].f = f
 			ks.nfut++
@@ -237,7 +237,7 @@ func check[T any](op string, i int, l *Loop, a future.Awaitable[T]) error {
 // cancelled when that task ends, and a child must not see its context end
 // while it still runs. Children are cancelled through their futures instead.
 func start[T any](parent context.Context, l *Loop, a future.Awaitable[T]) (*future.Future[T], bool) {
-	f, c := coroutineOf(a)
+	f, c := coroutineOf(future.Awaitable[T](a))
 	if f != nil {
 		return f, false
 	}

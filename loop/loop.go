@@ -175,6 +175,9 @@ func (l *Loop) IsClosed() bool { return l.state.Load() >= stateClosing }
 // by waiting on the loop; a task body or job blocked outside the loop (a
 // read that ignores its context, say) keeps Close waiting with it. Use
 // Shutdown with a deadline to bound the wait and learn what still runs.
+// Once the tasks have unwound, Close closes the servers and streams of
+// loop/streams (and signal handlers) still open on the loop, so that
+// their goroutines end.
 // Close does not wait for goroutines the program started itself.
 // Callbacks still queued when the last task ends are discarded, as
 // asyncio's close does; timers that have not fired never will.
@@ -217,6 +220,8 @@ func (l *Loop) Shutdown(ctx context.Context) error {
 	if _, still := err.(*StillRunningError); still {
 		return err
 	}
+	// The servers and streams the tasks left open: their goroutines end.
+	l.host.CloseResources()
 	if n := l.exec.waitJobs(ctx); n > 0 {
 		return &StillRunningError{Jobs: n, Err: ctx.Err()}
 	}
@@ -267,6 +272,18 @@ func (l *Loop) report(err error) {
 		}
 	}()
 	l.cfg.handler(err)
+}
+
+// CallExceptionHandler passes err to the loop's exception handler (see
+// WithExceptionHandler), as asyncio's loop.call_exception_handler does: for
+// an error that code running on the loop cannot hand to anyone who waits,
+// such as a failure of a server's accept. A nil err is ignored. Safe from
+// any goroutine; the handler runs on the caller's goroutine, and a panic
+// in it is reported with its stack, never raised.
+func (l *Loop) CallExceptionHandler(err error) {
+	if err != nil {
+		l.report(err)
+	}
 }
 
 // reportUnretrieved is the WatchUnretrieved report of the loop's tasks.

@@ -30,6 +30,7 @@ type Host struct {
 
 	closing atomic.Bool // set by Close's snapshot, under the registry's lock
 	reg     registry
+	res     closers // servers and streams to close with the loop
 }
 
 // Engine is what a task needs of the engine running it.

@@ -1,0 +1,311 @@
+package streams
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"sync"
+
+	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop/internal/task"
+)
+
+// readChunk is how much the read goroutine asks of the connection at a
+// time: Go's bufio default is 4 KiB, io.Copy's 32 KiB; 16 KiB keeps an idle
+// connection's memory near a goroutine-per-connection server's while a
+// 64 KiB message still arrives in four reads.
+const readChunk = 16 << 10
+
+// stream is the connection a Reader and a Writer share. Two goroutines
+// own the connection's blocking calls: one reads into the buffer, one
+// writes the buffered bytes out. A task that waits for either suspends on
+// a future those goroutines complete, so no loop thread and no pool worker
+// is held while the connection is slow (see the package doc).
+type stream struct {
+	nc        net.Conn
+	limit     int
+	high, low int
+	unreg     func() // removes the loop's closer; nil outside a loop
+
+	mu sync.Mutex // protects every field below
+
+	// Reading.
+	rbuf    []byte // rbuf[roff:] is received and not read yet
+	roff    int
+	eof     bool                     // the peer closed its side, or the stream was closed
+	rerr    error                    // the read error that ended reading, other than EOF
+	waiter  future.Promise[struct{}] // wakes the one pending read; zero if none
+	waiting bool
+	paused  bool // the read goroutine waits on resume
+
+	// Writing.
+	wbuf     []byte // bytes written and not yet handed to the write goroutine
+	spare    []byte // the write goroutine's last buffer, for reuse
+	inflight int    // bytes the write goroutine is writing now
+	werr     error  // the write error that ended writing
+	flushing bool   // the write goroutine has work, or is doing it
+	closing  bool   // Close or Abort was called: no more writes
+	eofReq   bool   // WriteEOF was called
+	eofDone  bool
+	drainers future.Promise[struct{}] // wakes Drain callers; zero if none
+	shut     bool                     // the connection has been closed
+
+	resume chan struct{} // capacity 1: ends the read goroutine's pause
+	kick   chan struct{} // capacity 1: there is something to write
+	quit   chan struct{} // closed with the connection: both goroutines end
+	loops  sync.WaitGroup
+	closed future.Promise[struct{}] // resolved once both goroutines have ended
+}
+
+// newStream wraps nc, starts its goroutines, and registers it to be closed
+// with the loop running ctx's coroutine, if any.
+func newStream(ctx context.Context, nc net.Conn, cfg *config) *stream {
+	var h *task.Host
+	if t := task.Of(ctx); t != nil {
+		h = t.Host()
+	}
+	return hostStream(h, nc, cfg)
+}
+
+// hostStream is newStream for a loop's host h, or none if h is nil.
+func hostStream(h *task.Host, nc net.Conn, cfg *config) *stream {
+	s := &stream{
+		nc: nc, limit: cfg.limit, high: cfg.high, low: cfg.low,
+		resume: make(chan struct{}, 1),
+		kick:   make(chan struct{}, 1),
+		quit:   make(chan struct{}),
+		closed: future.NewPromise[struct{}](),
+	}
+	if h != nil {
+		unreg, ok := h.AddCloser(s.abort)
+		if !ok { // the loop has closed already
+			s.eof, s.closing = true, true
+		}
+		s.unreg = unreg
+	}
+	s.loops.Add(2)
+	go s.readLoop()
+	go s.writeLoop()
+	go func() {
+		s.loops.Wait()
+		_ = s.closed.Resolve(struct{}{})
+	}()
+	if s.closing {
+		s.abort()
+	}
+	return s
+}
+
+// readLoop reads from the connection into the buffer until it ends, and
+// wakes the pending read after each chunk.
+func (s *stream) readLoop() {
+	defer s.loops.Done()
+	b := make([]byte, readChunk)
+	for {
+		n, err := s.nc.Read(b)
+		s.mu.Lock()
+		if n > 0 {
+			s.appendLocked(b[:n])
+		}
+		if err != nil {
+			if s.shut || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
+				s.eof = true // our own close reads as EOF, as asyncio's feed_eof
+			} else {
+				s.rerr = err
+			}
+		}
+		w := s.takeWaiterLocked()
+		pause := err == nil && len(s.rbuf)-s.roff > 2*s.limit
+		s.paused = pause
+		s.mu.Unlock()
+		wake(w)
+		if err != nil {
+			return
+		}
+		if pause {
+			select {
+			case <-s.resume: // the reader took enough (maybeResumeLocked)
+			case <-s.quit: // closed meanwhile
+				return
+			}
+		}
+	}
+}
+
+// appendLocked adds p to the read buffer, moving the unread bytes to the
+// front first when more than half of it has been read.
+func (s *stream) appendLocked(p []byte) {
+	if s.roff > 0 && s.roff >= len(s.rbuf)/2 {
+		n := copy(s.rbuf, s.rbuf[s.roff:])
+		s.rbuf = s.rbuf[:n]
+		s.roff = 0
+	}
+	s.rbuf = append(s.rbuf, p...)
+}
+
+// takeWaiterLocked returns the pending read's wakeup, clearing it.
+func (s *stream) takeWaiterLocked() future.Promise[struct{}] {
+	w := s.waiter
+	s.waiter, s.waiting = future.Promise[struct{}]{}, false
+	return w
+}
+
+// wake resolves p if it is a promise.
+func wake(p future.Promise[struct{}]) {
+	if p.Future() != nil {
+		_ = p.Resolve(struct{}{})
+	}
+}
+
+// consumeLocked takes n unread bytes out of the buffer, returning a copy,
+// and resumes reading if the buffer has shrunk to the limit.
+func (s *stream) consumeLocked(n int) []byte {
+	out := make([]byte, n)
+	copy(out, s.rbuf[s.roff:s.roff+n])
+	s.dropLocked(n)
+	return out
+}
+
+// dropLocked discards n unread bytes.
+func (s *stream) dropLocked(n int) {
+	s.roff += n
+	if s.roff == len(s.rbuf) {
+		s.rbuf, s.roff = s.rbuf[:0], 0
+	}
+	if s.paused && len(s.rbuf)-s.roff <= s.limit {
+		s.paused = false
+		select {
+		case s.resume <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// waitData waits for the read buffer to change: more bytes, EOF or an
+// error. It returns ctx's error, as a cancellation of the task if the
+// task was cancelled; the buffer is left as it is.
+func (s *stream) waitData(ctx context.Context) error {
+	// mu is held on entry and on return.
+	if s.waiting {
+		return ErrReadInProgress
+	}
+	p := future.NewPromise[struct{}]()
+	s.waiter, s.waiting = p, true
+	s.mu.Unlock()
+	_, err := future.Await(ctx, p.Future())
+	s.mu.Lock()
+	if err != nil && s.waiter.Future() == p.Future() {
+		s.waiter, s.waiting = future.Promise[struct{}]{}, false
+	}
+	return err
+}
+
+// writeLoop writes the buffered bytes out, a buffer at a time, until the
+// stream closes; it closes the connection itself when Close asked for it
+// after the last byte.
+func (s *stream) writeLoop() {
+	defer s.loops.Done()
+	for {
+		select {
+		case <-s.kick:
+		case <-s.quit:
+			return
+		}
+		for {
+			s.mu.Lock()
+			if len(s.wbuf) == 0 {
+				s.flushing = false
+				if s.eofReq && !s.eofDone && s.werr == nil && !s.shut {
+					s.eofDone = true
+					s.werr = s.closeWrite()
+				}
+				d := s.drainersLocked(true)
+				closeNow := s.closing && !s.shut
+				s.mu.Unlock()
+				wake(d)
+				if closeNow {
+					s.abort()
+				}
+				break
+			}
+			data := s.wbuf
+			s.wbuf, s.spare = s.spare[:0], nil
+			s.inflight = len(data)
+			s.mu.Unlock()
+
+			_, err := s.nc.Write(data)
+
+			s.mu.Lock()
+			s.spare, s.inflight = data[:0], 0
+			if err != nil && s.werr == nil {
+				s.werr = err
+				s.wbuf = s.wbuf[:0] // nothing more can be written
+			}
+			d := s.drainersLocked(false)
+			s.mu.Unlock()
+			wake(d)
+			if err != nil {
+				s.abort()
+			}
+		}
+	}
+}
+
+// bufferedLocked is how many written bytes are not yet on the wire.
+func (s *stream) bufferedLocked() int { return len(s.wbuf) + s.inflight }
+
+// drainersLocked returns the Drain wakeup, clearing it, if the buffer is
+// at or below the low-water mark, or writing has ended; idle says the
+// buffer is empty.
+func (s *stream) drainersLocked(idle bool) future.Promise[struct{}] {
+	if s.drainers.Future() == nil || !(idle || s.werr != nil || s.bufferedLocked() <= s.low) {
+		return future.Promise[struct{}]{}
+	}
+	d := s.drainers
+	s.drainers = future.Promise[struct{}]{}
+	return d
+}
+
+// closeWrite half-closes the connection.
+func (s *stream) closeWrite() error {
+	if cw, ok := s.nc.(interface{ CloseWrite() error }); ok && s.canWriteEOF() {
+		return cw.CloseWrite()
+	}
+	return ErrCannotWriteEOF
+}
+
+// canWriteEOF reports whether the connection can half-close: TCP and Unix
+// stream sockets can, TLS cannot (asyncio's can_write_eof).
+func (s *stream) canWriteEOF() bool {
+	if _, isTLS := s.nc.(*tls.Conn); isTLS {
+		return false
+	}
+	_, ok := s.nc.(interface{ CloseWrite() error })
+	return ok
+}
+
+// abort closes the connection now, dropping what is buffered for writing,
+// and wakes every waiter; both goroutines end. Idempotent.
+func (s *stream) abort() {
+	s.mu.Lock()
+	if s.shut {
+		s.mu.Unlock()
+		return
+	}
+	s.shut, s.closing = true, true
+	s.eof = true // what was received can still be read, then EOF
+	s.wbuf = nil
+	r := s.takeWaiterLocked()
+	d := s.drainers
+	s.drainers = future.Promise[struct{}]{}
+	s.mu.Unlock()
+	_ = s.nc.Close()
+	close(s.quit)
+	if s.unreg != nil {
+		s.unreg()
+	}
+	wake(r)
+	wake(d)
+}

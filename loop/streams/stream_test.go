@@ -1,0 +1,150 @@
+package streams_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/goasyncio/asyncio/loop"
+	"github.com/goasyncio/asyncio/loop/streams"
+)
+
+// echo is the book's handler: it sends back what it reads until EOF.
+func echo(ctx context.Context, r *streams.Reader, w *streams.Writer) error {
+	for {
+		data, err := r.Read(ctx, 128)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := w.Write(data); err != nil {
+			return err
+		}
+		if err := w.Drain(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// serve starts an echo-style server with handler on a free local port.
+func serve(ctx context.Context, t *testing.T, handler streams.Handler, opts ...streams.Option) *streams.Server {
+	srv, err := streams.StartServer(ctx, handler, "tcp", "127.0.0.1:0", opts...)
+	require.NoError(t, err)
+	return srv
+}
+
+func TestEchoOverTCP(t *testing.T) {
+	// test_streams.test_open_connection and test_start_server: a client
+	// writes, half-closes, and reads the echo until EOF.
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		got, err := run(l, func(ctx context.Context) ([]byte, error) {
+			srv := serve(ctx, t, echo)
+			defer srv.Close()
+			r, w, err := streams.OpenConnection(ctx, "tcp", srv.Addr().String())
+			if err != nil {
+				return nil, err
+			}
+			defer w.Close()
+			for _, msg := range []string{"This is the message. ", "It will be sent ", "in parts."} {
+				require.NoError(t, w.Write([]byte(msg)))
+			}
+			require.True(t, w.CanWriteEOF())
+			require.NoError(t, w.WriteEOF())
+			require.NoError(t, w.Drain(ctx))
+			all, err := r.Read(ctx, -1)
+			assert.True(t, r.AtEOF())
+			return all, err
+		})
+		require.NoError(t, err)
+		assert.Equal(t, "This is the message. It will be sent in parts.", string(got))
+	})
+}
+
+func TestReadUntilAndFriends(t *testing.T) {
+	// test_streams: test_readline, test_readuntil_multi_chunks,
+	// test_readexactly_eof, test_readuntil_limit_found_sep,
+	// test_readline_limit_with_existing_data.
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		_, err := run(l, func(ctx context.Context) (struct{}, error) {
+			payload := "line one\nAAA\r\nBBB|tail" + string(bytes.Repeat([]byte("x"), 40)) + "\nend"
+			srv := serve(ctx, t, func(ctx context.Context, r *streams.Reader, w *streams.Writer) error {
+				if err := w.Write([]byte(payload)); err != nil {
+					return err
+				}
+				return w.Drain(ctx)
+			})
+			defer srv.Close()
+			r, w, err := streams.OpenConnection(ctx, "tcp", srv.Addr().String(), streams.WithLimit(16))
+			require.NoError(t, err)
+			defer w.Close()
+
+			line, err := r.ReadLine(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, "line one\n", string(line))
+
+			part, err := r.ReadUntil(ctx, []byte("|"), []byte("\r\n"))
+			require.NoError(t, err)
+			assert.Equal(t, "AAA\r\n", string(part), "the separator whose match starts first wins")
+
+			exact, err := r.ReadExactly(ctx, 4)
+			require.NoError(t, err)
+			assert.Equal(t, "BBB|", string(exact))
+
+			// 44 bytes before the next newline: beyond the limit of 16.
+			_, err = r.ReadUntil(ctx, []byte("\n"))
+			var over *streams.LimitOverrunError
+			require.ErrorAs(t, err, &over)
+			assert.Equal(t, 44, over.Consumed, "ReadUntil keeps the buffer and says where the separator is")
+			_, err = r.ReadLine(ctx)
+			require.ErrorAs(t, err, &over, "ReadLine drops the overlong line")
+
+			_, err = r.ReadExactly(ctx, 10)
+			var short *streams.IncompleteReadError
+			require.ErrorAs(t, err, &short)
+			assert.Equal(t, "end", string(short.Partial))
+			assert.Equal(t, 10, short.Expected)
+			assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+
+			_, err = r.Read(ctx, 10)
+			assert.ErrorIs(t, err, io.EOF, "read after EOF")
+			line, err = r.ReadLine(ctx)
+			assert.ErrorIs(t, err, io.EOF)
+			assert.Empty(t, line)
+
+			_, err = r.ReadUntil(ctx, []byte{})
+			assert.ErrorIs(t, err, streams.ErrInvalid)
+			_, err = r.ReadExactly(ctx, -1)
+			assert.ErrorIs(t, err, streams.ErrInvalid)
+			return struct{}{}, nil
+		})
+		require.NoError(t, err)
+	})
+}
+
+func TestWriteAfterCloseIsATypedError(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		_, err := run(l, func(ctx context.Context) (struct{}, error) {
+			srv := serve(ctx, t, echo)
+			defer srv.Close()
+			_, w, err := streams.OpenConnection(ctx, "tcp", srv.Addr().String())
+			require.NoError(t, err)
+			require.NoError(t, w.Close())
+			assert.True(t, w.IsClosing())
+			err = w.Write([]byte("late"))
+			assert.ErrorIs(t, err, streams.ErrClosing)
+			assert.ErrorIs(t, err, net.ErrClosed)
+			require.NoError(t, w.WaitClosed(ctx))
+			assert.ErrorIs(t, w.Drain(ctx), streams.ErrClosing)
+			return struct{}{}, nil
+		})
+		require.NoError(t, err)
+	})
+}

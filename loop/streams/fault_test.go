@@ -7,7 +7,6 @@ import (
 	"net"
 	"runtime"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -55,7 +54,7 @@ func TestPeerResetMidRead(t *testing.T) {
 			require.NoError(t, peer.(*net.TCPConn).SetLinger(0))
 			require.NoError(t, peer.Close())
 			_, err = r.Read(ctx, 10)
-			assert.ErrorIs(t, err, syscall.ECONNRESET)
+			assert.ErrorIs(t, err, errConnReset)
 			return struct{}{}, nil
 		})
 		require.NoError(t, err)
@@ -191,7 +190,7 @@ func TestServerCloseWhileHandlersRun(t *testing.T) {
 				require.NoError(t, w.WaitClosed(ctx))
 			}
 			_, _, err := streams.OpenConnection(ctx, "tcp", srv.Addr().String())
-			assert.ErrorIs(t, err, syscall.ECONNREFUSED, "the listener is closed")
+			assert.ErrorIs(t, err, errConnRefused, "the listener is closed")
 			return struct{}{}, nil
 		})
 		require.NoError(t, err)
@@ -217,7 +216,7 @@ func TestConnectFailures(t *testing.T) {
 			addr := ln.Addr().String()
 			require.NoError(t, ln.Close())
 			_, _, err = streams.OpenConnection(ctx, "tcp", addr)
-			assert.ErrorIs(t, err, syscall.ECONNREFUSED)
+			assert.ErrorIs(t, err, errConnRefused)
 			var op *net.OpError
 			assert.ErrorAs(t, err, &op)
 
@@ -229,8 +228,8 @@ func TestConnectFailures(t *testing.T) {
 			require.Error(t, err)
 			if !errors.Is(err, context.DeadlineExceeded) {
 				// A sandbox without a route refuses at once instead.
-				assert.True(t, errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH) ||
-					errors.Is(err, syscall.ECONNREFUSED), "unexpected dial error %v", err)
+				assert.True(t, errors.Is(err, errNetUnreach) || errors.Is(err, errHostUnreach) ||
+					errors.Is(err, errConnRefused), "unexpected dial error %v", err)
 			}
 
 			// A peer whose accept queue is full drops the handshake, so

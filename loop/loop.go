@@ -35,6 +35,7 @@ type Loop struct {
 	eng   engine.Engine
 	state atomic.Int32
 	host  task.Host     // what the loop's tasks share with it, its registry included
+	sigs  signals       // AddSignalHandler's handlers
 	drv   driver.Driver // the clock, the timers, where the engine parks
 
 	// jobs counts executor jobs in flight: work outside the loop that will

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop/internal/offloop"
 )
 
 // OpenConnection connects to address on network ("tcp", "tcp4", "tcp6",
@@ -34,7 +35,7 @@ func OpenConnection(ctx context.Context, network, address string, opts ...Option
 	if cfg.bad != nil {
 		return nil, nil, cfg.bad
 	}
-	nc, err := offLoop(ctx, func(ctx context.Context) (net.Conn, error) {
+	nc, err := offloop.Run(ctx, func(ctx context.Context) (net.Conn, error) {
 		d := cfg.dialer
 		if d == nil {
 			d = new(net.Dialer)
@@ -83,33 +84,4 @@ func closeConn(c net.Conn) {
 	if c != nil {
 		_ = c.Close()
 	}
-}
-
-// offLoop runs fn on a goroutine of its own and waits for its result with
-// ctx: a task suspends, a plain goroutine blocks. If the wait ends first
-// (ctx done, task cancelled), fn's context is cancelled and a value fn
-// still returns is handed to discard.
-func offLoop[T any](ctx context.Context, fn func(context.Context) (T, error), discard func(T)) (T, error) {
-	p := future.NewPromise[T]()
-	jctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	stop := context.AfterFunc(ctx, cancel)
-	go func() {
-		defer cancel()
-		v, err := fn(jctx)
-		if p.Complete(v, err) != nil && err == nil {
-			discard(v) // nobody waits for it any more
-		}
-	}()
-	v, err := future.Await(ctx, p.Future())
-	stop()
-	if err != nil {
-		cancel()
-		if p.Cancel(err) == nil {
-			var zero T
-			return zero, err
-		}
-		// The result came in at the same moment: keep it.
-		return future.Await(context.Background(), p.Future())
-	}
-	return v, nil
 }

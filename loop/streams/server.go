@@ -11,6 +11,7 @@ import (
 
 	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop"
+	"github.com/goasyncio/asyncio/loop/internal/offloop"
 	"github.com/goasyncio/asyncio/loop/internal/task"
 )
 
@@ -90,7 +91,7 @@ func StartServer(ctx context.Context, handler Handler, network, address string, 
 	if lc == nil {
 		lc = new(net.ListenConfig)
 	}
-	ln, err := offLoop(ctx, func(ctx context.Context) (net.Listener, error) {
+	ln, err := offloop.Run(ctx, func(ctx context.Context) (net.Listener, error) {
 		return lc.Listen(ctx, network, address)
 	}, func(ln net.Listener) {
 		if ln != nil {

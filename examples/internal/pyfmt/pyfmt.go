@@ -3,6 +3,7 @@
 package pyfmt
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -15,6 +16,39 @@ import (
 func Str(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`)
 	return "'" + r.Replace(s) + "'"
+}
+
+// Bytes returns b as Python's repr prints a bytes value: b'...', with
+// tab, newline, carriage return, backslash and the quote escaped, other
+// bytes outside printable ASCII as \xNN, and double quotes instead when b
+// holds a single quote but no double quote, as Python chooses.
+func Bytes(b []byte) string {
+	quote := byte('\'')
+	if bytes.IndexByte(b, '\'') >= 0 && bytes.IndexByte(b, '"') < 0 {
+		quote = '"'
+	}
+	var s strings.Builder
+	s.WriteString("b")
+	s.WriteByte(quote)
+	for _, c := range b {
+		switch {
+		case c == '\\' || c == quote:
+			s.WriteByte('\\')
+			s.WriteByte(c)
+		case c == '\t':
+			s.WriteString(`\t`)
+		case c == '\n':
+			s.WriteString(`\n`)
+		case c == '\r':
+			s.WriteString(`\r`)
+		case c < ' ' || c > '~':
+			fmt.Fprintf(&s, `\x%02x`, c)
+		default:
+			s.WriteByte(c)
+		}
+	}
+	s.WriteByte(quote)
+	return s.String()
 }
 
 // Bool returns b as Python prints a bool: True or False.

@@ -17,6 +17,10 @@ func TestRepr(t *testing.T) {
 		{"a list of ints is bare", pyfmt.List([]int{4, 0, 1}), "[4, 0, 1]"},
 		{"an empty list is brackets", pyfmt.List([]int(nil)), "[]"},
 		{"quotes and backslashes are escaped", pyfmt.Str(`it's \`), `'it\'s \\'`},
+		{"bytes are b-quoted", pyfmt.Bytes([]byte("in parts.")), "b'in parts.'"},
+		{"bytes escape controls and high bytes", pyfmt.Bytes([]byte("a\x00\n\t\r\xff\\")), `b'a\x00\n\t\r\xff\\'`},
+		{"bytes with a single quote use double quotes", pyfmt.Bytes([]byte("it's")), `b"it's"`},
+		{"bytes with both quotes escape the single", pyfmt.Bytes([]byte(`it's "x"`)), `b'it\'s "x"'`},
 		{"true is capitalized", pyfmt.Bool(true), "True"},
 		{"false is capitalized", pyfmt.Bool(false), "False"},
 	}

@@ -5,7 +5,7 @@
 // and -addr changes it. It logs to standard error in the chapter's format.
 //
 // asyncio's open_connection is streams.OpenConnection; the reader's Read
-// returns io.EOF where asyncio's read returns b''. asyncio's line about
+// returns io.EOF where asyncio's read returns b”. asyncio's line about
 // its selector ("asyncio: Using selector: ...") has no counterpart.
 package main
 

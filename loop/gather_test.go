@@ -441,7 +441,14 @@ func TestGatherRefusedOnAClosingLoopReportsNothing(t *testing.T) {
 func TestGatherDoesNotReportCancellationsTheGoWay(t *testing.T) {
 	eachEngineWithHandler(t, func(t *testing.T, l *loop.Loop, h *handled) {
 		boom := errors.New("boom")
+		// The failing coroutine waits for both waiters to start: a task
+		// Gather cancels before its first step never runs its body (as
+		// in asyncio), so a waiter that had not started would never
+		// reach its deferred Done (a parallel pool showed it).
+		var starting sync.WaitGroup
+		starting.Add(2)
 		started := future.NewPromise[int]()
+		go func() { starting.Wait(); _ = started.Resolve(1) }()
 		var left sync.WaitGroup
 		left.Add(2)
 		bothDone := future.NewPromise[int]()
@@ -449,7 +456,7 @@ func TestGatherDoesNotReportCancellationsTheGoWay(t *testing.T) {
 		waiter := func(ret func(context.Context) error) future.Coroutine[int] {
 			return func(ctx context.Context) (int, error) {
 				defer left.Done()
-				_ = started.Resolve(1)
+				starting.Done()
 				if _, err := future.Await(ctx, future.NewPromise[int]().Future()); err != nil {
 					return 0, ret(ctx)
 				}

@@ -5,8 +5,9 @@
 // and -addr changes it. It logs to standard error in the chapter's format.
 //
 // asyncio's open_connection is streams.OpenConnection; the reader's Read
-// returns io.EOF where asyncio's read returns b”. asyncio's line about
-// its selector ("asyncio: Using selector: ...") has no counterpart.
+// returns io.EOF where asyncio's read returns an empty bytes value. The
+// line asyncio logs about its selector ("asyncio: Using selector: ...")
+// has no counterpart.
 package main
 
 import (

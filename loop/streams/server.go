@@ -204,7 +204,17 @@ func (s *Server) start(c net.Conn) {
 	f := loop.CreateTask(s.l, body, loop.TaskName(nc.RemoteAddr().String()))
 	s.tasks[f] = struct{}{}
 	s.mu.Unlock()
-	f.OnDone(func() { s.finished(f, st) })
+	whenDone(f, func() { s.finished(f, st) })
+}
+
+// whenDone calls fn once f completes: on the completing goroutine, or at
+// once if f is complete already (a handler can finish, and a connection
+// close, before its callback is registered; OnDone alone would then never
+// call fn, and WaitClosed would wait forever).
+func whenDone[T any](f *future.Future[T], fn func()) {
+	if !f.OnDone(fn) {
+		fn()
+	}
 }
 
 // finished closes a handler's connection and reports its error.
@@ -216,7 +226,7 @@ func (s *Server) finished(f *future.Future[struct{}], st *stream) {
 	(&Writer{st}).Close()
 	// The connection counts until it is closed, as asyncio's wait_closed
 	// waits for every connection.
-	st.closed.Future().OnDone(func() {
+	whenDone(st.closed.Future(), func() {
 		s.settle(func() {
 			delete(s.tasks, f)
 			delete(s.clients, st)

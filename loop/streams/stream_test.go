@@ -7,10 +7,12 @@ import (
 	"io"
 	"net"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop"
 	"github.com/goasyncio/asyncio/loop/streams"
 )
@@ -144,6 +146,34 @@ func TestWriteAfterCloseIsATypedError(t *testing.T) {
 			require.NoError(t, w.WaitClosed(ctx))
 			assert.ErrorIs(t, w.Drain(ctx), streams.ErrClosing)
 			return struct{}{}, nil
+		})
+		require.NoError(t, err)
+	})
+}
+
+func TestWaitClosedAfterAHandlerWhoseConnectionClosedFirst(t *testing.T) {
+	// A handler that aborts its connection and waits for it to close
+	// returns with the connection closed already: the server must still
+	// count it out, or WaitClosed waits forever (the echo example hung
+	// so under -race before the server checked for a done future).
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		_, err := run(l, func(ctx context.Context) (struct{}, error) {
+			handled := future.NewPromise[struct{}]()
+			srv := serve(ctx, t, func(ctx context.Context, r *streams.Reader, w *streams.Writer) error {
+				w.Abort()
+				err := w.WaitClosed(ctx)
+				_ = handled.Resolve(struct{}{})
+				return err
+			})
+			_, w, err := streams.OpenConnection(ctx, "tcp", srv.Addr().String())
+			require.NoError(t, err)
+			defer w.Close()
+			_, err = future.Await(ctx, handled.Future())
+			require.NoError(t, err)
+			srv.Close()
+			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			return struct{}{}, srv.WaitClosed(wctx)
 		})
 		require.NoError(t, err)
 	})

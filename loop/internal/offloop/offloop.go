@@ -8,6 +8,7 @@ package offloop
 
 import (
 	"context"
+	"time"
 
 	"github.com/goasyncio/asyncio/future"
 )
@@ -23,6 +24,14 @@ func Run[T any](ctx context.Context, fn func(context.Context) (T, error), discar
 	go func() {
 		defer cancel()
 		v, err := fn(jctx)
+		if err != nil && ending(jctx) {
+			// fn failed because the wait is ending (ctx done or past its
+			// deadline, the task cancelled): its error ("operation was
+			// canceled", "i/o timeout") must not win the race with the
+			// waiter's own verdict, which says why (the deadline, a
+			// timeout scope, the task's cancel), so p is left to it.
+			return
+		}
 		if p.Complete(v, err) != nil && err == nil && discard != nil {
 			discard(v) // nobody waits for it any more
 		}
@@ -39,4 +48,14 @@ func Run[T any](ctx context.Context, fn func(context.Context) (T, error), discar
 	// Completed at the same moment, or cancelled by the task's own
 	// cancellation already: whatever the future holds is the answer.
 	return future.Await(context.Background(), p.Future())
+}
+
+// ending reports whether ctx is done or its deadline has passed (a
+// dialer's own deadline can fire before ctx's timer closes Done).
+func ending(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	d, ok := ctx.Deadline()
+	return ok && !time.Now().Before(d)
 }

@@ -1,0 +1,78 @@
+// Command echoload drives an echo server with request/response traffic
+// and prints requests per second and latency percentiles: each of -conns
+// connections sends -size bytes, waits for all of them back, and repeats
+// for -duration.
+//
+//	go run ./bench/cmd/echoload -addr=127.0.0.1:10000 -conns=10 -size=1024 -duration=5s
+//
+// One line of output: conns, size, requests, req/s, p50 and p99 in µs.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"slices"
+	"sync"
+	"time"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:10000", "the echo server")
+	conns := flag.Int("conns", 10, "connections, each with one request in flight")
+	size := flag.Int("size", 1024, "bytes per request")
+	duration := flag.Duration("duration", 5*time.Second, "how long to run")
+	flag.Parse()
+
+	var (
+		mu   sync.Mutex
+		lats []time.Duration
+		wg   sync.WaitGroup
+		errs = make(chan error, *conns)
+	)
+	deadline := time.Now().Add(*duration)
+	for range *conns {
+		wg.Go(func() {
+			c, err := net.Dial("tcp", *addr)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close()
+			out, in := make([]byte, *size), make([]byte, *size)
+			var mine []time.Duration
+			for time.Now().Before(deadline) {
+				t0 := time.Now()
+				if _, err := c.Write(out); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := io.ReadFull(c, in); err != nil {
+					errs <- err
+					return
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			lats = append(lats, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		fmt.Fprintln(os.Stderr, "echoload:", err)
+		os.Exit(1)
+	}
+	slices.Sort(lats)
+	pct := func(p float64) float64 {
+		if len(lats) == 0 {
+			return 0
+		}
+		return float64(lats[int(p*float64(len(lats)-1))].Microseconds())
+	}
+	fmt.Printf("conns=%d size=%d requests=%d req/s=%.0f p50=%.0fus p99=%.0fus\n",
+		*conns, *size, len(lats), float64(len(lats))/duration.Seconds(), pct(0.50), pct(0.99))
+}

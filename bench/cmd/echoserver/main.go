@@ -1,0 +1,158 @@
+// Command echoserver serves TCP echo until killed, on one of the loop's
+// engines or, as the baseline, on plain Go net (a goroutine per
+// connection), so that any load generator (bench/cmd/echoload, or another
+// language's client) can drive each in turn:
+//
+//	go run ./bench/cmd/echoserver -engine=single -addr=127.0.0.1:10000
+//	go run ./bench/cmd/echoload -addr=127.0.0.1:10000 -conns=10 -size=1024
+//
+// -engine=single or pool serves with loop/streams (Read, Write and Drain
+// in a handler task per connection); -engine=gonet with net.Conn reads
+// and writes. It prints "listening on ADDR" once it accepts, and stops on
+// SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+
+	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop"
+	"github.com/goasyncio/asyncio/loop/streams"
+)
+
+// chunk is how much one read asks for, on every engine.
+const chunk = 64 << 10
+
+func main() {
+	engine := flag.String("engine", "single", "single, pool (the loop's engines) or gonet (plain Go net)")
+	addr := flag.String("addr", "127.0.0.1:10000", "address to serve on")
+	flag.Parse()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	stop := make(chan struct{})
+	go func() { <-sigs; close(stop) }()
+	ready := func(a net.Addr) { fmt.Println("listening on", a) }
+	var err error
+	if *engine == "gonet" {
+		err = serveGoNet(*addr, stop, ready)
+	} else {
+		err = serveLoop(*engine, *addr, stop, ready)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "echoserver:", err)
+		os.Exit(1)
+	}
+}
+
+// echo is the streams handler: it sends back what it reads until EOF.
+func echo(ctx context.Context, r *streams.Reader, w *streams.Writer) error {
+	for {
+		data, err := r.Read(ctx, chunk)
+		if len(data) > 0 {
+			if werr := w.Write(data); werr != nil {
+				return werr
+			}
+			if derr := w.Drain(ctx); derr != nil {
+				return derr
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// serveLoop serves on a loop of the named engine until stop is closed,
+// calling ready with the address once it listens.
+func serveLoop(engine, addr string, stop <-chan struct{}, ready func(net.Addr)) error {
+	var l *loop.Loop
+	for _, e := range loop.Engines() {
+		if e.Name == engine {
+			l = e.New()
+		}
+	}
+	if l == nil {
+		return fmt.Errorf("unknown engine %q", engine)
+	}
+	defer l.Close()
+	ctx := context.Background()
+	_, err := loop.RunUntilComplete(ctx, l, future.Coroutine[struct{}](func(ctx context.Context) (struct{}, error) {
+		srv, err := streams.StartServer(ctx, echo, "tcp", addr)
+		if err != nil {
+			return struct{}{}, err
+		}
+		ready(srv.Addr())
+		sctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			select {
+			case <-stop:
+				cancel()
+			case <-sctx.Done():
+			}
+		}()
+		if err := srv.ServeForever(sctx); err != nil && !errors.Is(err, context.Canceled) {
+			return struct{}{}, err
+		}
+		return struct{}{}, nil
+	}))
+	return err
+}
+
+// serveGoNet is the baseline: a goroutine per connection, until stop is
+// closed.
+func serveGoNet(addr string, stop <-chan struct{}, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	ready(ln.Addr())
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	go func() { <-stop; ln.Close() }()
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return nil
+			}
+			return err
+		}
+		stopConn := context.AfterFunc(quit(stop), func() { c.Close() })
+		wg.Go(func() {
+			defer stopConn()
+			defer c.Close()
+			buf := make([]byte, chunk)
+			for {
+				n, err := c.Read(buf)
+				if n > 0 {
+					if _, werr := c.Write(buf[:n]); werr != nil {
+						return
+					}
+				}
+				if err != nil {
+					return
+				}
+			}
+		})
+	}
+}
+
+// quit is a context done when stop is closed.
+func quit(stop <-chan struct{}) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-stop; cancel() }()
+	return ctx
+}

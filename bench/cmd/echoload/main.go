@@ -6,6 +6,10 @@
 //	go run ./bench/cmd/echoload -addr=127.0.0.1:10000 -conns=10 -size=1024 -duration=5s
 //
 // One line of output: conns, size, requests, req/s, p50 and p99 in µs.
+//
+// With -idle it opens -conns connections, sends nothing, prints "open N"
+// once all are connected, and holds them until its standard input closes:
+// for measuring what an idle connection costs a server.
 package main
 
 import (
@@ -24,7 +28,15 @@ func main() {
 	conns := flag.Int("conns", 10, "connections, each with one request in flight")
 	size := flag.Int("size", 1024, "bytes per request")
 	duration := flag.Duration("duration", 5*time.Second, "how long to run")
+	idle := flag.Bool("idle", false, "open -conns idle connections and hold them until stdin closes")
 	flag.Parse()
+	if *idle {
+		if err := holdIdle(*addr, *conns); err != nil {
+			fmt.Fprintln(os.Stderr, "echoload:", err)
+			os.Exit(1)
+		}
+		return
+	}
 
 	var (
 		mu   sync.Mutex
@@ -75,4 +87,25 @@ func main() {
 	}
 	fmt.Printf("conns=%d size=%d requests=%d req/s=%.0f p50=%.0fus p99=%.0fus\n",
 		*conns, *size, len(lats), float64(len(lats))/duration.Seconds(), pct(0.50), pct(0.99))
+}
+
+// holdIdle opens n connections to addr and keeps them open, idle, until
+// standard input closes.
+func holdIdle(addr string, n int) error {
+	conns := make([]net.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range n {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			return err
+		}
+		conns = append(conns, c)
+	}
+	fmt.Println("open", len(conns))
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	return nil
 }

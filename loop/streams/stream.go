@@ -32,6 +32,7 @@ const (
 // is held while the connection is slow (see the package doc).
 type stream struct {
 	nc        net.Conn
+	tryWrite  func(p []byte) int // one write that never waits (eager_unix.go); nil if none
 	limit     int
 	high, low int
 	unreg     func() // removes the loop's closer; nil outside a loop
@@ -79,7 +80,7 @@ func newStream(ctx context.Context, nc net.Conn, cfg *config) *stream {
 // hostStream is newStream for a loop's host h, or none if h is nil.
 func hostStream(h *task.Host, nc net.Conn, cfg *config) *stream {
 	s := &stream{
-		nc: nc, limit: cfg.limit, high: cfg.high, low: cfg.low,
+		nc: nc, tryWrite: rawWriter(nc), limit: cfg.limit, high: cfg.high, low: cfg.low,
 		resume: make(chan struct{}, 1),
 		kick:   make(chan struct{}, 1),
 		quit:   make(chan struct{}),

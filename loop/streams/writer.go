@@ -31,6 +31,11 @@ func (w *Writer) Write(p []byte) error {
 		s.mu.Unlock()
 		return err
 	}
+	if !s.flushing && s.tryWrite != nil {
+		s.flushing = true
+		s.writeEagerly(p) // unlocks
+		return nil
+	}
 	s.wbuf = append(s.wbuf, p...)
 	kick := !s.flushing
 	s.flushing = true
@@ -39,6 +44,36 @@ func (w *Writer) Write(p []byte) error {
 		s.kickWriter()
 	}
 	return nil
+}
+
+// writeEagerly sends p at once if the socket takes it, as asyncio's
+// transport.write tries a send when nothing is buffered: the write
+// goroutine gets only what the socket could not take, which saves a
+// goroutine hand-off per message on a connection that keeps up (the
+// 1 KiB rows of bench/cmd/echoserver; see the package doc). mu is held
+// on entry, with flushing claimed, and released.
+func (s *stream) writeEagerly(p []byte) {
+	s.inflight = len(p)
+	s.mu.Unlock()
+	n := s.tryWrite(p)
+	s.mu.Lock()
+	s.inflight = 0
+	if n < len(p) {
+		// The rest goes first, ahead of what other Writes queued meanwhile.
+		s.wbuf = append(append(s.spare[:0], p[n:]...), s.wbuf...)
+		s.spare = nil
+	}
+	if len(s.wbuf) == 0 && !s.closing && !s.eofReq && !s.shut {
+		s.flushing = false
+		d := s.drainersLocked(true)
+		s.mu.Unlock()
+		wake(d)
+		return
+	}
+	// Something is left (the rest of p, another Write's bytes, a Close or
+	// WriteEOF that found the writer busy): the write goroutine takes it.
+	s.mu.Unlock()
+	s.kickWriter()
 }
 
 // WriteLines queues every slice of lines, in order (asyncio's writelines).

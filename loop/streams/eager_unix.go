@@ -1,0 +1,43 @@
+//go:build unix
+
+package streams
+
+import (
+	"net"
+	"syscall"
+)
+
+// rawWriter returns a function that writes to nc's socket without
+// waiting, for TCP and Unix stream sockets (whose descriptors Go keeps
+// non-blocking); nil for any other connection (TLS, a net.Pipe).
+func rawWriter(nc net.Conn) func(p []byte) int {
+	var sc syscall.Conn
+	switch c := nc.(type) {
+	case *net.TCPConn:
+		sc = c
+	case *net.UnixConn:
+		sc = c
+	default:
+		return nil
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	return func(p []byte) int {
+		n := 0
+		// Returning true tells the runtime not to wait for the socket to
+		// become writable: this is one attempt, and what it could not
+		// send goes to the write goroutine.
+		if err := rc.Write(func(fd uintptr) bool {
+			m, werr := syscall.Write(int(fd), p)
+			if werr == nil && m > 0 {
+				n = m
+			}
+			return true
+		}); err != nil {
+			return 0
+		}
+		return n
+	}
+}

@@ -110,13 +110,16 @@ func hostStream(h *task.Host, nc net.Conn, cfg *config) *stream {
 // wakes the pending read after each chunk.
 func (s *stream) readLoop() {
 	defer s.loops.Done()
-	b := make([]byte, minReadChunk)
+	size := minReadChunk
+	b := make([]byte, size)
 	for {
 		n, err := s.nc.Read(b)
-		full := n == len(b)
+		if n == len(b) && size < maxReadChunk {
+			size *= 2 // the peer sends more than b holds
+		}
 		s.mu.Lock()
 		if n > 0 {
-			s.appendLocked(b[:n])
+			b = s.takeChunkLocked(b[:n], size)
 		}
 		if err != nil {
 			if s.shut || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
@@ -140,10 +143,30 @@ func (s *stream) readLoop() {
 				return
 			}
 		}
-		if full && len(b) < maxReadChunk {
-			b = make([]byte, 2*len(b)) // the peer sends more than b holds
-		}
 	}
+}
+
+// takeChunkLocked adds the chunk p just read to the read buffer and
+// returns the buffer, of size bytes, for the next read. When everything
+// received before has been read (an echo's usual case) p becomes the read
+// buffer as it is and the old, empty one comes back for the next read, so
+// the bytes are not copied: the two buffers take turns (the copy was 12%
+// of the single-thread engine's CPU in the 64 KiB echo profile). Every
+// Reader method copies out of the buffer, so nothing else refers to it.
+func (s *stream) takeChunkLocked(p []byte, size int) []byte {
+	if s.roff < len(s.rbuf) {
+		s.appendLocked(p)
+		if cap(p) >= size {
+			return p[:size]
+		}
+		return make([]byte, size)
+	}
+	old := s.rbuf
+	s.rbuf, s.roff = p, 0
+	if cap(old) >= size {
+		return old[:size]
+	}
+	return make([]byte, size)
 }
 
 // appendLocked adds p to the read buffer, moving the unread bytes to the

@@ -38,7 +38,10 @@
 // Each connection has a read goroutine, which reads into the stream's
 // buffer (starting at 4 KiB, doubling when a read fills it, up to
 // asyncio's 256 KiB) and pauses once more than twice the limit is
-// buffered, and a write goroutine, which sends what Write buffered. They
+// buffered, and a write goroutine, which sends what Write buffered (on
+// Unix, Write first tries the socket itself without waiting, as asyncio's
+// transport does, so the goroutine only sends what the socket could not
+// take). They
 // block in Go's runtime netpoller, which is already a reactor (epoll,
 // kqueue, IOCP), and wake a waiting task by completing a promise, so the
 // same code runs on every platform the library builds for, TLS included,
@@ -47,16 +50,25 @@
 // executor's few workers (ToThread) are kept for CPU and file work.
 //
 // What that costs, measured on a 2-core machine with bench/cmd/echoserver
-// driven by bench/cmd/echoload (request/response, 3 s runs, two
-// interleaved rounds; server CPU per request from /proc; Go net is a
-// goroutine per connection in the same binary):
+// driven by bench/cmd/echoload (request/response, 3 s per server, the
+// servers interleaved in one run; server CPU per request from /proc; Go
+// net is a goroutine per connection in the same binary; the Python and
+// Node servers are bench/python/echo_server.py and
+// bench/cmd/echoserver/echo_server.js):
 //
-//	workload         Go net        pool                 single-thread
-//	10 conns, 1 KiB  61-81k req/s  53-61k (0.66-0.99x)  33-35k (0.41-0.57x)
-//	  CPU/request    12-14 µs      15-18 µs             29-31 µs
-//	1 conn, p50      22-34 µs      50-54 µs             87-89 µs
-//	10 conns, 64 KiB 32-48k        14-18k               13-15k
-//	10,000 idle      7.3 KB/conn   15.9 KB/conn         16.0 KB/conn
+//	10 conns, 1 KiB     req/s    CPU/req   vs Go net
+//	  Go net            63-84k   11-14 µs
+//	  pool              63-73k   13-15 µs  0.75-1.17x
+//	  single-thread     41-44k   23 µs     0.52-0.65x
+//	  uvloop protocol   58-76k   10 µs
+//	  uvloop streams    54-61k   11-13 µs
+//	  Node net          50-51k   14 µs
+//	  asyncio streams   12-18k   56-82 µs
+//	1 conn, 1 KiB, p50  Go net 23 µs, pool 48 µs, single-thread 68 µs,
+//	                    uvloop 34-38 µs, asyncio 67-81 µs
+//	10 conns, 64 KiB    Go net 47k, single-thread 16.5k, pool 15.6k,
+//	                    uvloop streams 21k, Node 16k, asyncio streams 4.5k
+//	10,000 idle conns   Go net 7.3 KB each, either engine 16 KB each
 //
 // The pool engine rides the netpoller well: its tasks run on workers
 // that are ordinary goroutines. The single-thread engine pays for every
@@ -69,7 +81,7 @@
 // behind the driver's park), with these goroutines kept as the portable
 // fallback. Until then, pick the pool engine for a network service that
 // needs throughput, and the single-thread engine where asyncio's
-// one-thread semantics matter more than the last 2x. At 64 KiB Go net
+// one-thread semantics matter more than the rest. At 64 KiB Go net
 // leads both engines: the copies into and out of the stream buffers, and
 // a task wake per partial read, cost more than its plain read-write loop.
 package streams

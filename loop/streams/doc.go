@@ -11,7 +11,8 @@
 // io.ErrUnexpectedEOF), ReadLine, ReadUntil with one or several
 // separators (a *LimitOverrunError that leaves the buffer as it was),
 // AtEOF. Where asyncio returns b"" at EOF, Read returns io.EOF. Writer:
-// Write, WriteLines, Drain with high and low water marks
+// Write, WriteLines, StartTLS (an upgrade in place), Drain with high and
+// low water marks
 // (WithWriteBufferLimits; a peer that stops reading makes Drain wait and
 // keeps memory near the high mark), WriteEOF and CanWriteEOF (TLS cannot
 // half-close: ErrCannotWriteEOF), Close, Abort, WaitClosed, the two
@@ -24,8 +25,8 @@
 // Differences from asyncio, each for a reason: Server.Close also cancels
 // the handlers still running (asyncio's leaves them, and its wait_closed
 // can then wait forever on an idle client); a listener takes the first
-// address a host name resolves to, where asyncio binds them all; there
-// is no StartTLS upgrade yet.
+// address a host name resolves to, where asyncio binds them all; and
+// StartTLS hands bytes already received to TLS (see its doc).
 //
 // Cancelling a task blocked in Read, ReadExactly, ReadUntil or Drain ends
 // the wait at once with the task's cancellation and leaves the stream as

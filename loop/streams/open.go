@@ -50,6 +50,7 @@ func OpenConnection(ctx context.Context, network, address string, opts ...Option
 		return nil, nil, err
 	}
 	s := newStream(ctx, nc, &cfg)
+	s.addr = address // read by StartTLS only
 	return &Reader{s}, &Writer{s}, nil
 }
 

@@ -188,6 +188,7 @@ func (s *Server) start(c net.Conn) {
 		nc = tc
 	}
 	st := hostStream(s.host, nc, &s.cfg)
+	st.server = true // read by StartTLS only, on the handler's task
 	r, w := &Reader{st}, &Writer{st}
 	body := func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, s.handler(ctx, r, w)
@@ -221,7 +222,7 @@ func whenDone[T any](f *future.Future[T], fn func()) {
 func (s *Server) finished(f *future.Future[struct{}], st *stream) {
 	err := f.Err()
 	if err != nil && !errors.Is(err, future.ErrCancelled) {
-		s.l.CallExceptionHandler(fmt.Errorf("streams: handler for %v: %w", st.nc.RemoteAddr(), err))
+		s.l.CallExceptionHandler(fmt.Errorf("streams: handler for %v: %w", st.conn().RemoteAddr(), err))
 	}
 	(&Writer{st}).Close()
 	// The connection counts until it is closed, as asyncio's wait_closed

@@ -6,7 +6,10 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop/internal/task"
@@ -31,8 +34,11 @@ const (
 // a future those goroutines complete, so no loop thread and no pool worker
 // is held while the connection is slow (see the package doc).
 type stream struct {
-	nc        net.Conn
-	tryWrite  func(p []byte) int // one write that never waits (eager_unix.go); nil if none
+	ncp       atomic.Pointer[net.Conn] // the connection; StartTLS replaces it (see conn)
+	tryWrite  func(p []byte) int       // one write that never waits (eager_unix.go); nil if none
+	server    bool                     // accepted by a Server: StartTLS takes the server's side
+	addr      string                   // the address dialled, for StartTLS's ServerName
+	hsTimeout time.Duration            // bounds a StartTLS handshake
 	limit     int
 	high, low int
 	unreg     func() // removes the loop's closer; nil outside a loop
@@ -60,6 +66,10 @@ type stream struct {
 	drainers future.Promise[struct{}] // wakes Drain callers; zero if none
 	shut     bool                     // the connection has been closed
 
+	// Upgrading (StartTLS).
+	upgrading bool                     // StartTLS is under way
+	readExit  future.Promise[struct{}] // resolved when the read goroutine returns; zero if unwatched
+
 	resume chan struct{} // capacity 1: ends the read goroutine's pause
 	kick   chan struct{} // capacity 1: there is something to write
 	quit   chan struct{} // closed with the connection: both goroutines end
@@ -80,12 +90,13 @@ func newStream(ctx context.Context, nc net.Conn, cfg *config) *stream {
 // hostStream is newStream for a loop's host h, or none if h is nil.
 func hostStream(h *task.Host, nc net.Conn, cfg *config) *stream {
 	s := &stream{
-		nc: nc, tryWrite: rawWriter(nc), limit: cfg.limit, high: cfg.high, low: cfg.low,
+		tryWrite: rawWriter(nc), hsTimeout: cfg.handshake, limit: cfg.limit, high: cfg.high, low: cfg.low,
 		resume: make(chan struct{}, 1),
 		kick:   make(chan struct{}, 1),
 		quit:   make(chan struct{}),
 		closed: future.NewPromise[struct{}](),
 	}
+	s.ncp.Store(&nc)
 	if h != nil {
 		unreg, ok := h.AddCloser(s.abort)
 		if !ok { // the loop has closed already
@@ -110,16 +121,22 @@ func hostStream(h *task.Host, nc net.Conn, cfg *config) *stream {
 // wakes the pending read after each chunk.
 func (s *stream) readLoop() {
 	defer s.loops.Done()
+	defer s.readReturned()
+	nc := s.conn()
 	size := minReadChunk
 	b := make([]byte, size)
 	for {
-		n, err := s.nc.Read(b)
+		n, err := nc.Read(b)
 		if n == len(b) && size < maxReadChunk {
 			size *= 2 // the peer sends more than b holds
 		}
 		s.mu.Lock()
 		if n > 0 {
 			b = s.takeChunkLocked(b[:n], size)
+		}
+		if err != nil && s.upgrading && !s.shut && errors.Is(err, os.ErrDeadlineExceeded) {
+			s.mu.Unlock()
+			return // StartTLS stopped the reading: its goroutine reads next
 		}
 		if err != nil {
 			if s.shut || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
@@ -138,12 +155,26 @@ func (s *stream) readLoop() {
 		}
 		if pause {
 			select {
-			case <-s.resume: // the reader took enough (maybeResumeLocked)
+			case <-s.resume: // the reader took enough (maybeResumeLocked), or StartTLS
 			case <-s.quit: // closed meanwhile
 				return
 			}
 		}
 	}
+}
+
+// conn returns the connection: the one the stream was made with, or the
+// TLS connection StartTLS put over it.
+func (s *stream) conn() net.Conn { return *s.ncp.Load() }
+
+// readReturned tells a StartTLS waiting for it that the read goroutine
+// has returned.
+func (s *stream) readReturned() {
+	s.mu.Lock()
+	p := s.readExit
+	s.readExit = future.Promise[struct{}]{}
+	s.mu.Unlock()
+	wake(p)
 }
 
 // takeChunkLocked adds the chunk p just read to the read buffer and
@@ -270,7 +301,7 @@ func (s *stream) writeLoop() {
 			s.inflight = len(data)
 			s.mu.Unlock()
 
-			_, err := s.nc.Write(data)
+			_, err := s.conn().Write(data)
 
 			s.mu.Lock()
 			s.spare, s.inflight = data[:0], 0
@@ -305,7 +336,7 @@ func (s *stream) drainersLocked(idle bool) future.Promise[struct{}] {
 
 // closeWrite half-closes the connection.
 func (s *stream) closeWrite() error {
-	if cw, ok := s.nc.(interface{ CloseWrite() error }); ok && s.canWriteEOF() {
+	if cw, ok := s.conn().(interface{ CloseWrite() error }); ok && s.canWriteEOF() {
 		return cw.CloseWrite()
 	}
 	return ErrCannotWriteEOF
@@ -314,10 +345,10 @@ func (s *stream) closeWrite() error {
 // canWriteEOF reports whether the connection can half-close: TCP and Unix
 // stream sockets can, TLS cannot (asyncio's can_write_eof).
 func (s *stream) canWriteEOF() bool {
-	if _, isTLS := s.nc.(*tls.Conn); isTLS {
+	if _, isTLS := s.conn().(*tls.Conn); isTLS {
 		return false
 	}
-	_, ok := s.nc.(interface{ CloseWrite() error })
+	_, ok := s.conn().(interface{ CloseWrite() error })
 	return ok
 }
 
@@ -336,7 +367,7 @@ func (s *stream) abort() {
 	d := s.drainers
 	s.drainers = future.Promise[struct{}]{}
 	s.mu.Unlock()
-	_ = s.nc.Close()
+	_ = s.conn().Close()
 	close(s.quit)
 	if s.unreg != nil {
 		s.unreg()

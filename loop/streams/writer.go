@@ -229,8 +229,8 @@ func (w *Writer) WaitClosed(ctx context.Context) error {
 
 // RemoteAddr returns the peer's address (asyncio's
 // get_extra_info("peername")).
-func (w *Writer) RemoteAddr() net.Addr { return w.s.nc.RemoteAddr() }
+func (w *Writer) RemoteAddr() net.Addr { return w.s.conn().RemoteAddr() }
 
 // LocalAddr returns the connection's own address (asyncio's
 // get_extra_info("sockname")).
-func (w *Writer) LocalAddr() net.Addr { return w.s.nc.LocalAddr() }
+func (w *Writer) LocalAddr() net.Addr { return w.s.conn().LocalAddr() }

@@ -5,7 +5,10 @@
 //
 //	go run ./bench/cmd/echoload -addr=127.0.0.1:10000 -conns=10 -size=1024 -duration=5s
 //
-// One line of output: conns, size, requests, req/s, p50 and p99 in µs.
+// One line of output: conns, size, requests, req/s, p50 and p99 in µs;
+// with -name, a line in Go's benchmark format instead, for
+// bench/cmd/report: "NAME  requests  T ns/req  P p50-us  Q p99-us", where
+// ns/req is the run's wall time divided by the requests served.
 //
 // With -idle it opens -conns connections, sends nothing, prints "open N"
 // once all are connected, and holds them until its standard input closes:
@@ -29,6 +32,7 @@ func main() {
 	size := flag.Int("size", 1024, "bytes per request")
 	duration := flag.Duration("duration", 5*time.Second, "how long to run")
 	idle := flag.Bool("idle", false, "open -conns idle connections and hold them until stdin closes")
+	name := flag.String("name", "", "print one benchmark-format line with this name")
 	flag.Parse()
 	if *idle {
 		if err := holdIdle(*addr, *conns); err != nil {
@@ -84,6 +88,11 @@ func main() {
 			return 0
 		}
 		return float64(lats[int(p*float64(len(lats)-1))].Microseconds())
+	}
+	if *name != "" {
+		fmt.Printf("%s\t%d\t%.1f ns/req\t%.0f p50-us\t%.0f p99-us\n",
+			*name, len(lats), float64(duration.Nanoseconds())/float64(max(len(lats), 1)), pct(0.50), pct(0.99))
+		return
 	}
 	fmt.Printf("conns=%d size=%d requests=%d req/s=%.0f p50=%.0fus p99=%.0fus\n",
 		*conns, *size, len(lats), float64(len(lats))/duration.Seconds(), pct(0.50), pct(0.99))

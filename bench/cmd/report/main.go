@@ -8,6 +8,14 @@
 //
 //	go run ./bench/cmd/report          # full: 5 rounds, under 10 minutes on 2 cores
 //	go run ./bench/cmd/report -quick   # 1 short round, under a minute
+//	go run ./bench/cmd/report -echo=false  # without the echo servers
+//
+// The echo workload (workloads 10 and 10m) runs bench/cmd/echoserver on
+// each engine and on Go net, bench/python/echo_server.py on asyncio and
+// uvloop (Debian's python3-uvloop, installed when it can be), and Node's
+// net where node is, each driven by bench/cmd/echoload in turn; the
+// server's CPU per request and memory per idle connection come from /proc
+// (Linux).
 //
 // Files written to -out (default bench/results): raw.txt, results.json,
 // table.md, ratios.svg, scaling.svg. With -from raw.txt it redraws them
@@ -36,12 +44,13 @@ func main() {
 	benchtime := flag.String("benchtime", "", "go test -benchtime per round (default 50ms with -quick, 300ms otherwise)")
 	bench := flag.String("bench", ".", "go test -bench regexp")
 	from := flag.String("from", "", "redraw the report from a raw.txt written before, running nothing")
+	echo := flag.Bool("echo", true, "run the echo workload (bench/cmd/echoserver against Go net, asyncio, uvloop, Node)")
 	flag.Parse()
 	var err error
 	if *from != "" {
 		err = redraw(*from, *out)
 	} else {
-		err = run(*quick, *out, *rounds, *benchtime, *bench)
+		err = run(*quick, *echo, *out, *rounds, *benchtime, *bench)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
@@ -50,7 +59,7 @@ func main() {
 }
 
 // run builds the benchmark binary, runs the rounds and writes the report.
-func run(quick bool, out string, rounds int, benchtime, bench string) error {
+func run(quick, echo bool, out string, rounds int, benchtime, bench string) error {
 	if rounds <= 0 {
 		rounds = 5
 		if quick {
@@ -91,6 +100,24 @@ func run(quick bool, out string, rounds int, benchtime, bench string) error {
 	if py == "" {
 		progress("python3 not found: the report has no asyncio rows")
 	}
+	var servers []echoServer
+	var loadBin string
+	echoTime, idleConns := time.Second, 10000
+	if quick {
+		echoTime, idleConns = 200*time.Millisecond, 1000
+	}
+	if echo {
+		var serverBin string
+		progress("building the echo servers")
+		if serverBin, loadBin, err = echoTools(root, tmp); err != nil {
+			return err
+		}
+		var notes []string
+		servers, notes = echoServers(root, serverBin, py)
+		for _, n := range notes {
+			progress(n)
+		}
+	}
 	var raw bytes.Buffer
 	started := time.Now()
 	for r := 1; r <= rounds; r++ {
@@ -106,6 +133,17 @@ func run(quick bool, out string, rounds int, benchtime, bench string) error {
 			if err := stream(cmd, &raw, tag, started); err != nil {
 				return fmt.Errorf("%s: python: %w", tag, err)
 			}
+		}
+		if echo {
+			if err := runEcho(servers, loadBin, echoTime, &raw, tag, started); err != nil {
+				return fmt.Errorf("%s: echo: %w", tag, err)
+			}
+		}
+	}
+	if echo {
+		progress(fmt.Sprintf("%d idle connections on each Go server", idleConns))
+		if err := runEchoIdle(servers, loadBin, idleConns, &raw); err != nil {
+			return fmt.Errorf("idle connections: %w", err)
 		}
 	}
 	machine := machineLine(pyVersion, rounds, benchtime)

@@ -189,3 +189,32 @@ func wellFormed(b []byte) error {
 		}
 	}
 }
+
+func TestEchoRowsAndTargets(t *testing.T) {
+	// Lines as echoload and runEchoIdle print them (plus the CPU the
+	// report adds): each workload compares with Go net, and the targets
+	// turn requests per second into times per request.
+	const echo = `BenchmarkEcho/c10-1KiB/gonet	200000	12500.0 ns/req	70 p50-us	800 p99-us	12.00 cpu-us/req
+BenchmarkEcho/c10-1KiB/single	100000	25000.0 ns/req	200 p50-us	900 p99-us	24.00 cpu-us/req
+BenchmarkEcho/c10-1KiB/pool	180000	13000.0 ns/req	110 p50-us	850 p99-us	14.00 cpu-us/req
+BenchmarkEcho/c10-1KiB/uvloop-protocol	170000	14000.0 ns/req	150 p50-us	400 p99-us	10.00 cpu-us/req
+BenchmarkEcho/c1-1KiB/gonet	80000	37500.0 ns/req	25 p50-us	70 p99-us	20.00 cpu-us/req
+BenchmarkEcho/c1-1KiB/pool	50000	60000.0 ns/req	36 p50-us	130 p99-us	45.00 cpu-us/req
+BenchmarkEchoIdle/gonet	10000	7300 B/conn
+BenchmarkEchoIdle/single	10000	16000 B/conn
+`
+	_, md := writeRecorded(t, echo)
+	for _, want := range []string{
+		"| 10a | echo, 10 connections, 1 KiB: wall time per request | Echo/c10-1KiB/gonet (floor) | 12500 | ns/req |",
+		"| 10a | echo, 10 connections, 1 KiB: wall time per request | **Echo/c10-1KiB/single** | 25000 | ns/req | – | 2.00x |",
+		"| 10b | echo, 10 connections, 1 KiB: server CPU per request | **Echo/c10-1KiB/pool** | 14.0 | cpu-us/req | – | 1.17x |",
+		"| 10m | memory per idle connection | **EchoIdle/single** | 16000 | B/conn | – | 2.19x |",
+		"| (io) pool streams at least 0.9x Go net (10 conns, 1 KiB) | 1.04x | yes |",
+		"| (io) single-thread streams at least uvloop's protocol (10 conns, 1 KiB) | 1.79x | no |",
+		"| (io) pool 1-connection p50 at most 1.5x Go net | 1.44x | yes |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("table lacks %q", want)
+		}
+	}
+}

@@ -50,7 +50,9 @@
 // name lookups run on a goroutine of their own for the same reason: the
 // executor's few workers (ToThread) are kept for CPU and file work.
 //
-// What that costs, measured on a 2-core machine with bench/cmd/echoserver
+// What that costs (go run ./bench/cmd/report runs the same comparison as
+// its workloads 10a-10m, with the targets), measured on a 2-core machine
+// with bench/cmd/echoserver
 // driven by bench/cmd/echoload (request/response, 3 s per server, the
 // servers interleaved in one run; server CPU per request from /proc; Go
 // net is a goroutine per connection in the same binary; the Python and

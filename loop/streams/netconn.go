@@ -55,13 +55,24 @@ func (c *netConn) within(write bool, op func(ctx context.Context) error) error {
 	if d.IsZero() {
 		return op(c.ctx)
 	}
+	if !time.Now().Before(d) {
+		// Past already: fail before touching the stream, as net's
+		// connections do, even with bytes waiting to be read (a read that
+		// took them first was a flake of TestUnixSocketAndNetConnView).
+		return c.timeout(write)
+	}
 	ctx, cancel := context.WithDeadlineCause(c.ctx, d, os.ErrDeadlineExceeded)
 	defer cancel()
 	err := op(ctx)
 	if err != nil && errors.Is(context.Cause(ctx), os.ErrDeadlineExceeded) && c.ctx.Err() == nil {
-		return &net.OpError{Op: opName(write), Net: "stream", Addr: c.RemoteAddr(), Err: os.ErrDeadlineExceeded}
+		return c.timeout(write)
 	}
 	return err
+}
+
+// timeout is the error of a read or write past its deadline.
+func (c *netConn) timeout(write bool) error {
+	return &net.OpError{Op: opName(write), Net: "stream", Addr: c.RemoteAddr(), Err: os.ErrDeadlineExceeded}
 }
 
 func opName(write bool) string {

@@ -67,7 +67,7 @@ func (w *Writer) StartTLS(ctx context.Context, cfg *tls.Config) error {
 	s.flushing = true
 	exited := future.NewPromise[struct{}]()
 	s.readExit = exited
-	s.loops.Add(1) // the TLS read goroutine's, so closed cannot resolve between the two
+	s.live.Add(1) // the TLS read goroutine's, so closed cannot resolve between the two
 	s.mu.Unlock()
 
 	raw := s.conn()
@@ -86,7 +86,7 @@ func (w *Writer) StartTLS(ctx context.Context, cfg *tls.Config) error {
 	shut := s.shut
 	s.mu.Unlock()
 	if shut {
-		s.loops.Done()
+		s.loopEnded()
 		return ErrClosing
 	}
 
@@ -105,7 +105,7 @@ func (w *Writer) StartTLS(ctx context.Context, cfg *tls.Config) error {
 		return handshake(ctx, tc, config{handshake: s.hsTimeout})
 	}, nil)
 	if err != nil {
-		s.loops.Done()
+		s.loopEnded()
 		s.abort()
 		return err
 	}

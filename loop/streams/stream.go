@@ -70,10 +70,11 @@ type stream struct {
 	upgrading bool                     // StartTLS is under way
 	readExit  future.Promise[struct{}] // resolved when the read goroutine returns; zero if unwatched
 
-	resume chan struct{} // capacity 1: ends the read goroutine's pause
-	kick   chan struct{} // capacity 1: there is something to write
-	quit   chan struct{} // closed with the connection: both goroutines end
-	loops  sync.WaitGroup
+	resume chan struct{}            // capacity 1: ends the read goroutine's pause
+	kick   chan struct{}            // capacity 1: there is something to write
+	quit   chan struct{}            // closed with the connection: both goroutines end
+	live   atomic.Int32             // the goroutines not yet ended, the write one counted before it starts
+	writer sync.Once                // starts the write goroutine, or, on abort, counts it out unstarted
 	closed future.Promise[struct{}] // resolved once both goroutines have ended
 }
 
@@ -104,13 +105,12 @@ func hostStream(h *task.Host, nc net.Conn, cfg *config) *stream {
 		}
 		s.unreg = unreg
 	}
-	s.loops.Add(2)
+	// The write goroutine starts at the first write that must wait
+	// (kickWriter), so an idle connection costs one goroutine, not three;
+	// it counts as live from the start so that closed cannot resolve
+	// before it has run.
+	s.live.Store(2)
 	go s.readLoop()
-	go s.writeLoop()
-	go func() {
-		s.loops.Wait()
-		_ = s.closed.Resolve(struct{}{})
-	}()
 	if s.closing {
 		s.abort()
 	}
@@ -120,7 +120,7 @@ func hostStream(h *task.Host, nc net.Conn, cfg *config) *stream {
 // readLoop reads from the connection into the buffer until it ends, and
 // wakes the pending read after each chunk.
 func (s *stream) readLoop() {
-	defer s.loops.Done()
+	defer s.loopEnded()
 	defer s.readReturned()
 	nc := s.conn()
 	size := minReadChunk
@@ -160,6 +160,14 @@ func (s *stream) readLoop() {
 				return
 			}
 		}
+	}
+}
+
+// loopEnded counts out one of the stream's goroutines; closed resolves
+// when none is left.
+func (s *stream) loopEnded() {
+	if s.live.Add(-1) == 0 {
+		_ = s.closed.Resolve(struct{}{})
 	}
 }
 
@@ -272,7 +280,7 @@ func (s *stream) waitData(ctx context.Context) error {
 // stream closes; it closes the connection itself when Close asked for it
 // after the last byte.
 func (s *stream) writeLoop() {
-	defer s.loops.Done()
+	defer s.loopEnded()
 	for {
 		select {
 		case <-s.kick:
@@ -369,6 +377,7 @@ func (s *stream) abort() {
 	s.mu.Unlock()
 	_ = s.conn().Close()
 	close(s.quit)
+	s.writer.Do(s.loopEnded) // a write goroutine never started has ended
 	if s.unreg != nil {
 		s.unreg()
 	}

@@ -97,6 +97,7 @@ func (w *Writer) WriteLines(lines ...[]byte) error {
 }
 
 func (s *stream) kickWriter() {
+	s.writer.Do(func() { go s.writeLoop() })
 	select {
 	case s.kick <- struct{}{}:
 	default: // already kicked

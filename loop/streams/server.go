@@ -108,8 +108,12 @@ func StartServer(ctx context.Context, handler Handler, network, address string, 
 		tasks:   make(map[*future.Future[struct{}]]struct{}),
 		idle:    future.NewPromise[struct{}](),
 	}
+	// The loop's Close may call close as soon as it is registered: the
+	// lock orders this setup before it.
+	s.mu.Lock()
 	unreg, ok := s.host.AddCloser(func() { s.close(true) })
 	s.unreg = unreg
+	s.mu.Unlock()
 	if !ok {
 		_ = ln.Close()
 		return nil, fmt.Errorf("streams: StartServer: %w", loop.ErrClosed)

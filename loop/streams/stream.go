@@ -98,20 +98,25 @@ func hostStream(h *task.Host, nc net.Conn, cfg *config) *stream {
 		closed: future.NewPromise[struct{}](),
 	}
 	s.ncp.Store(&nc)
-	if h != nil {
-		unreg, ok := h.AddCloser(s.abort)
-		if !ok { // the loop has closed already
-			s.eof, s.closing = true, true
-		}
-		s.unreg = unreg
-	}
 	// The write goroutine starts at the first write that must wait
 	// (kickWriter), so an idle connection costs one goroutine, not three;
 	// it counts as live from the start so that closed cannot resolve
 	// before it has run.
 	s.live.Store(2)
+	lateClose := false
+	if h != nil {
+		// The loop's Close may call abort as soon as it is registered, on
+		// another goroutine: the lock orders this setup before it.
+		s.mu.Lock()
+		unreg, ok := h.AddCloser(s.abort)
+		s.unreg = unreg
+		if !ok { // the loop has closed already
+			s.eof, s.closing, lateClose = true, true, true
+		}
+		s.mu.Unlock()
+	}
 	go s.readLoop()
-	if s.closing {
+	if lateClose {
 		s.abort()
 	}
 	return s

@@ -49,10 +49,8 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	stop := make(chan struct{})
-	go func() { <-sigs; close(stop) }()
+	stop, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
 	ready := func(a net.Addr) { fmt.Println("listening on", a) }
 	var err error
 	if *engine == "gonet" {
@@ -88,9 +86,9 @@ func echo(ctx context.Context, r *streams.Reader, w *streams.Writer) error {
 	}
 }
 
-// serveLoop serves on a loop of the named engine until stop is closed,
+// serveLoop serves on a loop of the named engine until stop is done,
 // calling ready with the address once it listens.
-func serveLoop(engine, addr string, stop <-chan struct{}, ready func(net.Addr)) error {
+func serveLoop(engine, addr string, stop context.Context, ready func(net.Addr)) error {
 	var l *loop.Loop
 	for _, e := range loop.Engines() {
 		if e.Name == engine {
@@ -110,13 +108,7 @@ func serveLoop(engine, addr string, stop <-chan struct{}, ready func(net.Addr)) 
 		ready(srv.Addr())
 		sctx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		go func() {
-			select {
-			case <-stop:
-				cancel()
-			case <-sctx.Done():
-			}
-		}()
+		defer context.AfterFunc(stop, cancel)()
 		if err := srv.ServeForever(sctx); err != nil && !errors.Is(err, context.Canceled) {
 			return struct{}{}, err
 		}
@@ -125,9 +117,10 @@ func serveLoop(engine, addr string, stop <-chan struct{}, ready func(net.Addr)) 
 	return err
 }
 
-// serveGoNet is the baseline: a goroutine per connection, until stop is
-// closed.
-func serveGoNet(addr string, stop <-chan struct{}, ready func(net.Addr)) error {
+// serveGoNet is the baseline: a goroutine per connection and nothing
+// else per connection (its memory is the idle-connection floor), until
+// stop is done.
+func serveGoNet(addr string, stop context.Context, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -135,7 +128,7 @@ func serveGoNet(addr string, stop <-chan struct{}, ready func(net.Addr)) error {
 	ready(ln.Addr())
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	go func() { <-stop; ln.Close() }()
+	defer context.AfterFunc(stop, func() { ln.Close() })()
 	for {
 		c, err := ln.Accept()
 		if err != nil {
@@ -144,7 +137,7 @@ func serveGoNet(addr string, stop <-chan struct{}, ready func(net.Addr)) error {
 			}
 			return err
 		}
-		stopConn := context.AfterFunc(quit(stop), func() { c.Close() })
+		stopConn := context.AfterFunc(stop, func() { c.Close() })
 		wg.Go(func() {
 			defer stopConn()
 			defer c.Close()
@@ -162,11 +155,4 @@ func serveGoNet(addr string, stop <-chan struct{}, ready func(net.Addr)) error {
 			}
 		})
 	}
-}
-
-// quit is a context done when stop is closed.
-func quit(stop <-chan struct{}) context.Context {
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() { <-stop; cancel() }()
-	return ctx
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net"
 	"testing"
@@ -16,14 +17,14 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // Every server echoes a request larger than one read, to two clients at
 // once, and stops when told.
 func TestEchoesOnEveryEngine(t *testing.T) {
-	serves := map[string]func(string, <-chan struct{}, func(net.Addr)) error{
-		"single": func(a string, s <-chan struct{}, r func(net.Addr)) error { return serveLoop("single", a, s, r) },
-		"pool":   func(a string, s <-chan struct{}, r func(net.Addr)) error { return serveLoop("pool", a, s, r) },
+	serves := map[string]func(string, context.Context, func(net.Addr)) error{
+		"single": func(a string, s context.Context, r func(net.Addr)) error { return serveLoop("single", a, s, r) },
+		"pool":   func(a string, s context.Context, r func(net.Addr)) error { return serveLoop("pool", a, s, r) },
 		"gonet":  serveGoNet,
 	}
 	for name, serve := range serves {
 		t.Run(name, func(t *testing.T) {
-			stop := make(chan struct{})
+			stop, cancel := context.WithCancel(context.Background())
 			addrc := make(chan net.Addr, 1)
 			errc := make(chan error, 1)
 			go func() { errc <- serve("127.0.0.1:0", stop, func(a net.Addr) { addrc <- a }) }()
@@ -44,7 +45,7 @@ func TestEchoesOnEveryEngine(t *testing.T) {
 				require.NoError(t, err)
 				assert.True(t, bytes.Equal(msg, got))
 			}
-			close(stop)
+			cancel()
 			require.NoError(t, <-errc)
 			for _, c := range conns {
 				c.Close()

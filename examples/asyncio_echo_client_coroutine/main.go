@@ -11,18 +11,13 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 
+	"github.com/goasyncio/asyncio/examples/internal/echo"
 	"github.com/goasyncio/asyncio/examples/internal/engine"
-	"github.com/goasyncio/asyncio/examples/internal/pyfmt"
-	"github.com/goasyncio/asyncio/examples/internal/pylog"
-	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop"
 	"github.com/goasyncio/asyncio/loop/streams"
 )
@@ -34,66 +29,19 @@ var messages = [][]byte{
 	[]byte("in parts."),
 }
 
-// echoClient sends messages to addr, says it is done sending, and logs the
-// reply until the server closes the connection.
-func echoClient(out *pylog.Output, addr string, messages [][]byte) future.Coroutine[struct{}] {
-	return func(ctx context.Context) (struct{}, error) {
-		log := out.Logger("echo_client")
-		host, port, err := net.SplitHostPort(addr)
-		if err != nil {
-			return struct{}{}, err
-		}
-		log("connecting to %s port %s", host, port)
-		reader, writer, err := streams.OpenConnection(ctx, "tcp", addr)
-		if err != nil {
-			return struct{}{}, err
-		}
-		defer writer.Abort() // a no-op once closed; on an error, drop the connection
-		// This could be WriteLines, except that that would make it
-		// harder to show each part of the message being sent.
-		for _, msg := range messages {
-			if err := writer.Write(msg); err != nil {
-				return struct{}{}, err
-			}
-			log("sending %s", pyfmt.Bytes(msg))
-		}
-		if writer.CanWriteEOF() {
-			if err := writer.WriteEOF(); err != nil {
-				return struct{}{}, err
-			}
-		}
-		if err := writer.Drain(ctx); err != nil {
-			return struct{}{}, err
-		}
-		log("waiting for response")
-		for {
-			data, err := reader.Read(ctx, 128)
-			if err != nil && !errors.Is(err, io.EOF) {
-				return struct{}{}, err
-			}
-			if len(data) == 0 {
-				log("closing")
-				return struct{}{}, writer.Close()
-			}
-			log("received %s", pyfmt.Bytes(data))
-		}
+// writeEOF ends the message by half-closing the connection, where the
+// stream can (TCP can).
+func writeEOF(w *streams.Writer) error {
+	if w.CanWriteEOF() {
+		return w.WriteEOF()
 	}
+	return nil
 }
 
-func run(w io.Writer, engineName, addr string, opts ...loop.Option) (err error) {
-	out := pylog.New(w)
-	l, err := engine.New(engineName, opts...)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		out.Logger("main")("closing event loop")
-		if cerr := l.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	_, err = loop.RunUntilComplete(context.Background(), l, echoClient(out, addr, messages))
-	return err
+// run is the chapter's client, echo.Client (shared with
+// asyncio_echo_client_ssl), sending messages to addr.
+func run(w io.Writer, engineName, addr string, opts ...loop.Option) error {
+	return echo.RunClient(w, engineName, addr, messages, writeEOF, opts)
 }
 
 func main() {

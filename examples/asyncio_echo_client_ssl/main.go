@@ -12,20 +12,16 @@
 package main
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 
+	"github.com/goasyncio/asyncio/examples/internal/echo"
 	"github.com/goasyncio/asyncio/examples/internal/engine"
-	"github.com/goasyncio/asyncio/examples/internal/pyfmt"
-	"github.com/goasyncio/asyncio/examples/internal/pylog"
-	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop"
 	"github.com/goasyncio/asyncio/loop/streams"
 )
@@ -65,65 +61,17 @@ func trusting(certFile string) (*tls.Config, error) {
 	}, nil
 }
 
-func echoClient(out *pylog.Output, addr string, cfg *tls.Config, messages [][]byte) future.Coroutine[struct{}] {
-	return func(ctx context.Context) (struct{}, error) {
-		log := out.Logger("echo_client")
-		host, port, err := net.SplitHostPort(addr)
-		if err != nil {
-			return struct{}{}, err
-		}
-		log("connecting to %s port %s", host, port)
-		reader, writer, err := streams.OpenConnection(ctx, "tcp", addr, streams.WithTLS(cfg))
-		if err != nil {
-			return struct{}{}, err
-		}
-		defer writer.Abort() // a no-op once closed
-		for _, msg := range messages {
-			if err := writer.Write(msg); err != nil {
-				return struct{}{}, err
-			}
-			log("sending %s", pyfmt.Bytes(msg))
-		}
-		// TLS does not support EOF, so a NUL byte ends the message.
-		if err := writer.Write([]byte{0}); err != nil {
-			return struct{}{}, err
-		}
-		if err := writer.Drain(ctx); err != nil {
-			return struct{}{}, err
-		}
-		log("waiting for response")
-		for {
-			data, err := reader.Read(ctx, 128)
-			if err != nil && !errors.Is(err, io.EOF) {
-				return struct{}{}, err
-			}
-			if len(data) == 0 {
-				log("closing")
-				return struct{}{}, writer.Close()
-			}
-			log("received %s", pyfmt.Bytes(data))
-		}
-	}
-}
+// writeNUL ends the message with a NUL byte: TLS does not support EOF.
+func writeNUL(w *streams.Writer) error { return w.Write([]byte{0}) }
 
-func run(w io.Writer, engineName, addr, certFile string, opts ...loop.Option) (err error) {
+// run is the chapter's client, echo.Client (shared with
+// asyncio_echo_client_coroutine), over TLS trusting certFile.
+func run(w io.Writer, engineName, addr, certFile string, opts ...loop.Option) error {
 	cfg, err := trusting(certFile)
 	if err != nil {
 		return err
 	}
-	out := pylog.New(w)
-	l, err := engine.New(engineName, opts...)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		out.Logger("main")("closing event loop")
-		if cerr := l.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	_, err = loop.RunUntilComplete(context.Background(), l, echoClient(out, addr, cfg, messages))
-	return err
+	return echo.RunClient(w, engineName, addr, messages, writeNUL, opts, streams.WithTLS(cfg))
 }
 
 func main() {

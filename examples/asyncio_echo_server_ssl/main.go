@@ -23,17 +23,17 @@ import (
 	"net"
 	"os"
 
+	"github.com/goasyncio/asyncio/examples/internal/echo"
 	"github.com/goasyncio/asyncio/examples/internal/engine"
 	"github.com/goasyncio/asyncio/examples/internal/pyfmt"
 	"github.com/goasyncio/asyncio/examples/internal/pylog"
-	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop"
 	"github.com/goasyncio/asyncio/loop/streams"
 )
 
-// echo serves one connection: it sends back what it reads, 128 bytes at a
-// time, until the message's NUL terminator (or the end of the stream).
-func echo(out *pylog.Output) streams.Handler {
+// handler serves one connection: it sends back what it reads, 128 bytes
+// at a time, until the message's NUL terminator (or the end of the stream).
+func handler(out *pylog.Output) streams.Handler {
 	return func(ctx context.Context, r *streams.Reader, w *streams.Writer) error {
 		log := out.Logger(pylog.Peer(w.RemoteAddr()))
 		log("connection accepted")
@@ -65,47 +65,13 @@ func echo(out *pylog.Output) streams.Handler {
 // run serves on addr with the key pair in certFile and keyFile until the
 // loop is stopped; started is called once the server listens (main: it
 // stops the loop on Ctrl-C).
-func run(w io.Writer, engineName, addr, certFile, keyFile string, started func(*loop.Loop, net.Addr) error, opts ...loop.Option) (err error) {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return err
-	}
+func run(w io.Writer, engineName, addr, certFile, keyFile string, started func(*loop.Loop, net.Addr) error, opts ...loop.Option) error {
 	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 	if err != nil {
 		return err
 	}
 	cfg := &tls.Config{Certificates: []tls.Certificate{cert}}
-	out := pylog.New(w)
-	log := out.Logger("main")
-	l, err := engine.New(engineName, opts...)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		log("closing event loop")
-		if cerr := l.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	ctx := context.Background()
-	server, err := loop.RunUntilComplete(ctx, l, future.Coroutine[*streams.Server](func(ctx context.Context) (*streams.Server, error) {
-		return streams.StartServer(ctx, echo(out), "tcp", addr, streams.WithTLS(cfg))
-	}))
-	if err != nil {
-		return err
-	}
-	_, port, _ := net.SplitHostPort(server.Addr().String())
-	log("starting up on %s port %s", host, port)
-	if err := started(l, server.Addr()); err != nil {
-		return err
-	}
-	err = l.RunForever(ctx)
-	log("closing server")
-	server.Close()
-	_, werr := loop.RunUntilComplete(ctx, l, future.Coroutine[struct{}](func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, server.WaitClosed(ctx)
-	}))
-	return errors.Join(err, werr)
+	return echo.Serve(w, engineName, addr, handler, started, opts, streams.WithTLS(cfg))
 }
 
 func main() {
@@ -114,8 +80,7 @@ func main() {
 	certFile := flag.String("cert", "pymotw.crt", "the server's certificate (PEM)")
 	keyFile := flag.String("key", "pymotw.key", "the certificate's private key (PEM)")
 	flag.Parse()
-	stopOnInterrupt := func(l *loop.Loop, _ net.Addr) error { return l.AddSignalHandler(os.Interrupt, l.Stop) }
-	if err := run(os.Stderr, *name, *addr, *certFile, *keyFile, stopOnInterrupt); err != nil {
+	if err := run(os.Stderr, *name, *addr, *certFile, *keyFile, echo.StopOnInterrupt); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"io"
 	"net"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -103,23 +101,7 @@ asyncio.run(main())
 
 // The client talks to a real asyncio server on each engine.
 func TestTalksToAPythonAsyncioServer(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 is not installed")
-	}
-	cmd := exec.Command(py, "-c", pythonServer)
-	stdin, err := cmd.StdinPipe()
-	require.NoError(t, err)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	defer func() {
-		stdin.Close()
-		assert.NoError(t, cmd.Wait())
-	}()
-	port, err := bufio.NewReader(stdout).ReadString('\n')
-	require.NoError(t, err)
-	addr := "127.0.0.1:" + strings.TrimSpace(port)
+	addr := echotest.PythonServer(t, pythonServer)
 	for _, name := range engine.Names {
 		t.Run(name, func(t *testing.T) {
 			assert.Equal(t, strings.Replace(want, "localhost", "127.0.0.1", 1), echotest.Normalize(client(t, name, addr)))

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"net"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -132,24 +130,8 @@ asyncio.run(main(sys.argv[1], sys.argv[2]))
 
 // The client talks to a real asyncio TLS server on each engine.
 func TestTalksToAPythonAsyncioServer(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 is not installed")
-	}
 	certFile, keyFile := echotest.Cert(t)
-	cmd := exec.Command(py, "-c", pythonServer, certFile, keyFile)
-	stdin, err := cmd.StdinPipe()
-	require.NoError(t, err)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	defer func() {
-		stdin.Close()
-		assert.NoError(t, cmd.Wait())
-	}()
-	port, err := bufio.NewReader(stdout).ReadString('\n')
-	require.NoError(t, err)
-	addr := "127.0.0.1:" + strings.TrimSpace(port)
+	addr := echotest.PythonServer(t, pythonServer, certFile, keyFile)
 	for _, name := range engine.Names {
 		t.Run(name, func(t *testing.T) {
 			assert.Equal(t, strings.Replace(want, "localhost", "127.0.0.1", 1), echotest.Normalize(client(t, name, addr, certFile)))

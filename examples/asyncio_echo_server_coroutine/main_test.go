@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"io"
 	"net"
 	"os/exec"
@@ -50,31 +49,9 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // output with the port as PORT.
 func serve(t *testing.T, name string, clients func(addr string)) string {
 	t.Helper()
-	var out bytes.Buffer
-	type ready struct {
-		l    *loop.Loop
-		addr net.Addr
-	}
-	readyc := make(chan ready, 1)
-	errc := make(chan error, 1)
-	go func() {
-		errc <- run(&out, name, "localhost:0", func(l *loop.Loop, addr net.Addr) error {
-			readyc <- ready{l, addr}
-			return nil
-		})
-	}()
-	var r ready
-	select {
-	case r = <-readyc:
-	case err := <-errc:
-		t.Fatalf("the server did not start: %v", err)
-	}
-	clients(r.addr.String())
-	_, err := r.l.CallSoonThreadsafe(r.l.Stop)
-	require.NoError(t, err)
-	require.NoError(t, <-errc)
-	_, port, _ := net.SplitHostPort(r.addr.String())
-	return strings.Replace(out.String(), "port "+port+"\n", "port PORT\n", 1)
+	return echotest.Serve(t, func(w io.Writer, addr string, started func(*loop.Loop, net.Addr) error) error {
+		return run(w, name, addr, started)
+	}, clients)
 }
 
 // client is the chapter's client in plain Go: it sends the parts, closes

@@ -1,23 +1,30 @@
 // Package echotest holds what the echo examples' tests share: a
-// certificate made at test time, and a normalizer for the lines in their
-// output that depend on how TCP splits the bytes.
+// certificate made at test time, a normalizer for the lines in their
+// output that depend on how TCP splits the bytes, a runner for a server
+// program, and a Python peer server.
 package echotest
 
 import (
+	"bufio"
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/goasyncio/asyncio/loop"
 )
 
 // Cert writes a self-signed certificate and its key, for localhost and
@@ -119,4 +126,74 @@ func Normalize(out string) string {
 		i = j
 	}
 	return b.String()
+}
+
+// Serve runs a server program (run, on a port of its own, with started as
+// its hook), calls clients with the address once it listens, then stops
+// the loop and returns the program's output with its port as PORT.
+func Serve(t testing.TB, run func(w io.Writer, addr string, started func(*loop.Loop, net.Addr) error) error, clients func(addr string)) string {
+	t.Helper()
+	var out bytes.Buffer
+	type ready struct {
+		l    *loop.Loop
+		addr net.Addr
+	}
+	readyc := make(chan ready, 1)
+	errc := make(chan error, 1)
+	go func() {
+		errc <- run(&out, "localhost:0", func(l *loop.Loop, addr net.Addr) error {
+			readyc <- ready{l, addr}
+			return nil
+		})
+	}()
+	var r ready
+	select {
+	case r = <-readyc:
+	case err := <-errc:
+		t.Fatalf("the server did not start: %v", err)
+	}
+	clients(r.addr.String())
+	if _, err := r.l.CallSoonThreadsafe(r.l.Stop); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := net.SplitHostPort(r.addr.String())
+	return strings.Replace(out.String(), "port "+port+"\n", "port PORT\n", 1)
+}
+
+// PythonServer runs script with python3 and args: a server that prints its
+// port on a line of its own and serves until its standard input closes.
+// It returns the server's address; the test's cleanup stops it and checks
+// that it exited cleanly. It skips the test where python3 is not installed.
+func PythonServer(t testing.TB, script string, args ...string) string {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed")
+	}
+	cmd := exec.Command(py, append([]string{"-c", script}, args...)...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stdin.Close()
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("the Python server: %v", err)
+		}
+	})
+	port, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "127.0.0.1:" + strings.TrimSpace(port)
 }

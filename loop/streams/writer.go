@@ -37,12 +37,7 @@ func (w *Writer) Write(p []byte) error {
 		return nil
 	}
 	s.wbuf = append(s.wbuf, p...)
-	kick := !s.flushing
-	s.flushing = true
-	s.mu.Unlock()
-	if kick {
-		s.kickWriter()
-	}
+	s.flushLocked()
 	return nil
 }
 
@@ -87,13 +82,19 @@ func (w *Writer) WriteLines(lines ...[]byte) error {
 	for _, p := range lines {
 		s.wbuf = append(s.wbuf, p...)
 	}
+	s.flushLocked()
+	return nil
+}
+
+// flushLocked hands what is buffered (bytes, a WriteEOF, a Close) to the
+// write goroutine, kicking it unless it is busy already, and releases mu.
+func (s *stream) flushLocked() {
 	kick := !s.flushing
 	s.flushing = true
 	s.mu.Unlock()
 	if kick {
 		s.kickWriter()
 	}
-	return nil
 }
 
 func (s *stream) kickWriter() {
@@ -177,12 +178,7 @@ func (w *Writer) WriteEOF() error {
 		return err
 	}
 	s.eofReq = true
-	kick := !s.flushing
-	s.flushing = true
-	s.mu.Unlock()
-	if kick {
-		s.kickWriter()
-	}
+	s.flushLocked()
 	return nil
 }
 
@@ -198,12 +194,7 @@ func (w *Writer) Close() error {
 		return nil
 	}
 	s.closing = true
-	kick := !s.flushing
-	s.flushing = true
-	s.mu.Unlock()
-	if kick {
-		s.kickWriter()
-	}
+	s.flushLocked()
 	return nil
 }
 

@@ -102,15 +102,15 @@ func findUvloop() (string, string) {
 	return sysPy, ""
 }
 
-// started is a running server.
-type started struct {
+// runningServer is a server startServer started.
+type runningServer struct {
 	cmd  *exec.Cmd
 	addr string
 }
 
 // startServer starts s on a port of its own and waits for its "listening
 // on ADDR" line.
-func startServer(s echoServer) (*started, error) {
+func startServer(s echoServer) (*runningServer, error) {
 	cmd := s.cmd("127.0.0.1:0")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -135,7 +135,7 @@ func startServer(s echoServer) (*started, error) {
 	select {
 	case a, ok := <-addrc:
 		if ok {
-			return &started{cmd, a}, nil
+			return &runningServer{cmd, a}, nil
 		}
 	case <-time.After(30 * time.Second):
 	}
@@ -145,7 +145,7 @@ func startServer(s echoServer) (*started, error) {
 }
 
 // stop interrupts the server, and kills it if it has not ended in 10 s.
-func (s *started) stop() {
+func (s *runningServer) stop() {
 	if runtime.GOOS == "windows" || s.cmd.Process.Signal(os.Interrupt) != nil {
 		_ = s.cmd.Process.Kill()
 	}

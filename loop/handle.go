@@ -11,3 +11,11 @@ type Handle struct{ h engine.Handle }
 // nothing if the callback has run, is running, or was cancelled before
 // (asyncio's Handle.cancel). It is safe to call from any goroutine.
 func (h Handle) Cancel() { h.h.Cancel() }
+
+// Cancelled reports whether Cancel has been called on this handle (or a
+// copy), even if the callback had already run (asyncio's
+// Handle.cancelled). The zero Handle reports false. On the single-thread
+// loop a handle is only an id, so that CallSoon allocates nothing; the
+// loop remembers the ids of cancelled handles, a map entry each, for its
+// life.
+func (h Handle) Cancelled() bool { return h.h.Cancelled() }

@@ -708,3 +708,55 @@ func TestPoolStopsWhileTasksAreWokenAndCancelled(t *testing.T) {
 		require.NoError(t, l.Close())
 	}
 }
+
+// TestHandleCancelled follows CPython's test_events.HandleTests.test_handle
+// (cancel, then cancelled() is true) on both engines, for handles from
+// CallSoon and from CallSoonThreadsafe on several goroutines: more of them
+// than a slab of flags holds, each answering for itself, copies included,
+// and a cancel after the callback ran still counts, as in asyncio.
+func TestHandleCancelled(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		const posters, each = 4, 100
+		var ran [posters * each]atomic.Bool
+		hs := make([]loop.Handle, posters*each)
+		var wg sync.WaitGroup
+		for p := range posters {
+			wg.Go(func() {
+				for j := range each {
+					i := p*each + j
+					h, err := l.CallSoonThreadsafe(func() { ran[i].Store(true) })
+					assert.NoError(t, err)
+					hs[i] = h
+					if i%3 == 0 {
+						h.Cancel()
+					}
+				}
+			})
+		}
+		wg.Wait()
+		_, err := run(t, l, func(ctx context.Context) (int, error) {
+			local := make([]loop.Handle, 300)
+			for i := range local {
+				h, err := l.CallSoon(func() {})
+				if err != nil {
+					return 0, err
+				}
+				local[i] = h
+			}
+			copied := local[7]
+			copied.Cancel()
+			for i, h := range local {
+				assert.Equal(t, i == 7, h.Cancelled(), "local handle %d", i)
+			}
+			return 0, loop.Sleep(ctx, 0)
+		})
+		require.NoError(t, err)
+		for i, h := range hs {
+			assert.Equal(t, i%3 == 0, h.Cancelled(), "posted handle %d", i)
+			assert.Equal(t, i%3 != 0, ran[i].Load(), "posted callback %d ran", i)
+		}
+		hs[1].Cancel() // after it ran: asyncio still reports it cancelled
+		assert.True(t, hs[1].Cancelled())
+		assert.False(t, loop.Handle{}.Cancelled())
+	})
+}

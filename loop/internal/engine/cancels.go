@@ -30,6 +30,13 @@ type Cancels struct {
 	// since, until the next sweep).
 	ids     map[uint64]struct{}
 	sweepAt int
+	// asked holds every id Cancel was called for, for Handle.Cancelled:
+	// a handle here is an id with no storage of its own, so that queuing
+	// a callback allocates nothing (a flag per handle, even from slabs,
+	// cost CallSoon 5.5 -> 7.2 ns and CallSoonThreadsafe 21 -> 32 ns in
+	// interleaved runs of BenchmarkCallSoon and BenchmarkCallSoonThreadsafe).
+	// It costs a map entry per cancelled handle for the loop's life.
+	asked   map[uint64]struct{}
 	visited int // ids a sweep has looked at, ever: the cost a test bounds
 	// watermark returns, per tag, an id at or below which every callback
 	// has been dispatched. It may lag: a lower mark only delays sweeping.
@@ -49,6 +56,10 @@ func (c *Cancels) Cancel(id uint64) {
 	wm := c.watermark()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.asked == nil {
+		c.asked = make(map[uint64]struct{})
+	}
+	c.asked[id] = struct{}{}
 	if id <= wm[id&1] {
 		return
 	}
@@ -70,6 +81,15 @@ func (c *Cancels) Cancel(id uint64) {
 		}
 		c.sweepAt = 2*len(c.ids) + 64
 	}
+}
+
+// Asked reports whether Cancel was called for id, before or after its
+// callback was dispatched. Safe for any goroutine.
+func (c *Cancels) Asked(id uint64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.asked[id]
+	return ok
 }
 
 // Take reports whether id was cancelled, forgetting it. The dispatcher

@@ -63,8 +63,8 @@ type entry struct {
 }
 
 // Handle refers to one callback, so that it can be cancelled before it
-// runs: by its id in the single-thread engine's Cancels, or by a flag of
-// its own on the pool. The zero value refers to nothing.
+// runs: by its id in the single-thread engine's Cancels, or by its flag on
+// the pool. The zero value refers to nothing.
 type Handle struct {
 	c    *Cancels
 	id   uint64
@@ -74,10 +74,22 @@ type Handle struct {
 // Cancel keeps the callback from running if it has not started. Safe for
 // any goroutine; idempotent.
 func (h Handle) Cancel() {
-	switch {
-	case h.flag != nil:
+	if h.flag != nil {
 		h.flag.Store(true)
-	case h.c != nil:
+	}
+	if h.c != nil {
 		h.c.Cancel(h.id)
 	}
+}
+
+// Cancelled reports whether Cancel has been called, whether or not the
+// callback had run by then (asyncio's Handle.cancelled).
+func (h Handle) Cancelled() bool {
+	switch {
+	case h.flag != nil:
+		return h.flag.Load()
+	case h.c != nil:
+		return h.c.Asked(h.id)
+	}
+	return false
 }

@@ -242,6 +242,29 @@ func BenchmarkCoroutineCreateRun(b *testing.B) {
 			})
 		})
 	}
+	// The same with the loop's eager task factory and no option: the
+	// single-thread loop tells its caller by the thread it runs on (the
+	// pool cannot, and starts such tasks as usual, so it has no row).
+	b.Run("Loop/single/eagerFactory", func(b *testing.B) {
+		b.ReportAllocs()
+		newLoop := func() *loop.Loop { return loop.NewSingleThread(loop.WithEagerTaskFactory()) }
+		runOnLoop(b, newLoop, func(ctx context.Context) (int, error) {
+			l, err := loop.GetRunningLoop(ctx)
+			if err != nil {
+				return 0, err
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				v, err := future.Await(ctx, loop.CreateTask(l, inline))
+				if err != nil {
+					return 0, err
+				}
+				sink += v
+			}
+			b.StopTimer()
+			return 0, nil
+		})
+	})
 	b.Run("iterPull", func(b *testing.B) {
 		b.ReportAllocs()
 		once := func(yield func(int) bool) { yield(1) }

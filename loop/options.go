@@ -17,6 +17,7 @@ type config struct {
 	workers int
 	debug   bool
 	virtual bool
+	eager   bool // WithEagerTaskFactory
 	handler func(error)
 
 	executorWorkers int
@@ -91,6 +92,23 @@ func WithSlowCallbackDuration(d time.Duration) Option {
 			c.slow = d
 		}
 	})
+}
+
+// WithEagerTaskFactory makes every task of the loop start eagerly, as if
+// made with EagerStart (asyncio's loop.set_task_factory with
+// eager_task_factory, Python 3.12): a task made while the loop runs, from
+// one of its coroutines or callbacks, runs its body at once until its
+// first suspension, and one that never suspends is done when CreateTask
+// returns. A task made while the loop is not running starts as usual, as
+// in asyncio.
+//
+// On the single-thread loop the loop tells its own callers by their
+// thread. A pool cannot tell which of its parallel workers runs the
+// caller (Go has no goroutine identity), so there the option has no
+// effect: pass EagerStart(ctx) instead, which names the caller. A
+// deliberate difference from asyncio, listed in compat/MIGRATING.md.
+func WithEagerTaskFactory() Option {
+	return optionFunc(func(c *config) { c.eager = true })
 }
 
 // WithExceptionHandler sets the function that receives errors nobody else

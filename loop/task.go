@@ -111,29 +111,29 @@ func createTask[T any](parent context.Context, l *Loop, c future.Coroutine[T], o
 	if t == nil {
 		return f
 	}
-	if len(opts) > 0 {
-		var o TaskOption
-		for _, opt := range opts {
-			if opt.name != "" {
-				o.name = opt.name
-			}
-			if opt.eager != nil {
-				o.eager = opt.eager
-			}
+	var o TaskOption
+	for _, opt := range opts {
+		if opt.name != "" {
+			o.name = opt.name
 		}
-		if o.name != "" {
-			t.SetName(o.name)
-		}
-		if o.eager != nil {
-			if s, ok := t.StepEager(task.Of(o.eager)); ok {
-				if s == task.Requeue {
-					l.eng.Start(t)
-				}
-				return f
-			}
+		if opt.eager != nil {
+			o.eager = opt.eager
 		}
 	}
-	l.eng.Start(t)
+	if o.name != "" {
+		t.SetName(o.name)
+	}
+	var s task.Stepped
+	ok := false
+	switch {
+	case o.eager != nil:
+		s, ok = t.StepEager(task.Of(o.eager))
+	case l.cfg.eager:
+		s, ok = t.StepEagerOn(l.eng.EagerCoros())
+	}
+	if !ok || s == task.Requeue {
+		l.eng.Start(t)
+	}
 	return f
 }
 

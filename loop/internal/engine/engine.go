@@ -35,6 +35,12 @@ type Engine interface {
 	// ThreadID is the loop thread's id (osthread.ID), or 0 if there is
 	// none or it is unknown.
 	ThreadID() int
+
+	// EagerCoros returns the coroutine cache of the engine goroutine the
+	// caller runs on in lockstep (the loop goroutine itself, or a body it
+	// resumed), for a task started eagerly with no caller named; nil
+	// where the engine cannot tell that the caller is one of its own.
+	EagerCoros() *task.Coros
 }
 
 // Config is what an engine is made with: the loop's host, driver and

@@ -98,8 +98,15 @@ func (p *pool) OnLoopThread() bool { return true }
 // OnBodyThread reports false: a pool's bodies run on any thread.
 func (p *pool) OnBodyThread() bool { return false }
 
+// EagerCoros reports nil: which worker, if any, resumed the caller cannot
+// be told from the calling goroutine (Go has no goroutine identity), and a
+// coroutine must not be resumed by two goroutines at once.
+func (p *pool) EagerCoros() *task.Coros { return nil }
+
 // Run lets the workers go and, until stop is set, serves the timers.
 func (p *pool) Run(stop *atomic.Bool) error {
+	var inRun atomic.Bool
+	defer running(&inRun)() // counted until its workers are parked again
 	p.running.Store(true)
 	// Timers already due go first, before the workers take the inbox: so
 	// that this goroutine's own start-up is not a window in which they

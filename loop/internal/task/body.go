@@ -37,6 +37,11 @@ import (
 // markBody marks the calling goroutine as one that runs task bodies.
 func markBody() { debug.SetPanicOnFault(true) }
 
+// OnBody reports whether the calling goroutine runs task bodies (see
+// above): a cheap first test, which a goroutine that set the bit itself
+// passes.
+func OnBody() bool { return onBody() }
+
 // onBody reports whether the calling goroutine runs task bodies (see
 // above), leaving its mark as it was.
 func onBody() bool {

@@ -212,6 +212,17 @@ func (t *Task) StepEager(caller *Task) (s Stepped, ok bool) {
 	return t.Step(caller.co.cs), true
 }
 
+// StepEagerOn is StepEager for a caller not known as a task: one the
+// engine vouches for as running in lockstep with the goroutine that owns
+// cs (see engine.EagerCoros). It reports false, doing nothing, if cs is
+// nil.
+func (t *Task) StepEagerOn(cs *Coros) (s Stepped, ok bool) {
+	if cs == nil {
+		return Waiting, false
+	}
+	return t.Step(cs), true
+}
+
 // arrange registers the wakeups of a task whose body has just parked on
 // c.parkOn, under c.parkCtx: a callback on the future, one on the context
 // if it is not the task's own, and then lets wakes claim the task. Until

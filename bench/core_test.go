@@ -199,71 +199,18 @@ func BenchmarkAwait(b *testing.B) {
 // that sends one value on a channel with a buffer of one, and receive it.
 func BenchmarkCoroutineCreateRun(b *testing.B) {
 	for _, e := range engines {
-		b.Run("Loop/"+e.name, func(b *testing.B) {
-			b.ReportAllocs()
-			runOnLoop(b, e.newLoop, func(ctx context.Context) (int, error) {
-				l, err := loop.GetRunningLoop(ctx)
-				if err != nil {
-					return 0, err
-				}
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					v, err := future.Await(ctx, loop.CreateTask(l, inline))
-					if err != nil {
-						return 0, err
-					}
-					sink += v
-				}
-				b.StopTimer()
-				return 0, nil
-			})
-		})
+		b.Run("Loop/"+e.name, func(b *testing.B) { benchCreateRun(b, e.newLoop, false) })
 		// The same with EagerStart: the body runs in the creator's turn,
 		// and a body that never suspends is done without a trip through
 		// the loop (asyncio's eager_start).
-		b.Run("Loop/"+e.name+"/eager", func(b *testing.B) {
-			b.ReportAllocs()
-			runOnLoop(b, e.newLoop, func(ctx context.Context) (int, error) {
-				l, err := loop.GetRunningLoop(ctx)
-				if err != nil {
-					return 0, err
-				}
-				eager := loop.EagerStart(ctx)
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					v, err := future.Await(ctx, loop.CreateTask(l, inline, eager))
-					if err != nil {
-						return 0, err
-					}
-					sink += v
-				}
-				b.StopTimer()
-				return 0, nil
-			})
-		})
+		b.Run("Loop/"+e.name+"/eager", func(b *testing.B) { benchCreateRun(b, e.newLoop, true) })
 	}
 	// The same with the loop's eager task factory and no option: the
 	// single-thread loop tells its caller by the thread it runs on (the
 	// pool cannot, and starts such tasks as usual, so it has no row).
 	b.Run("Loop/single/eagerFactory", func(b *testing.B) {
-		b.ReportAllocs()
 		newLoop := func() *loop.Loop { return loop.NewSingleThread(loop.WithEagerTaskFactory()) }
-		runOnLoop(b, newLoop, func(ctx context.Context) (int, error) {
-			l, err := loop.GetRunningLoop(ctx)
-			if err != nil {
-				return 0, err
-			}
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				v, err := future.Await(ctx, loop.CreateTask(l, inline))
-				if err != nil {
-					return 0, err
-				}
-				sink += v
-			}
-			b.StopTimer()
-			return 0, nil
-		})
+		benchCreateRun(b, newLoop, false)
 	})
 	b.Run("iterPull", func(b *testing.B) {
 		b.ReportAllocs()
@@ -283,5 +230,31 @@ func BenchmarkCoroutineCreateRun(b *testing.B) {
 			go func() { c <- 1 }()
 			sink += <-c
 		}
+	})
+}
+
+// benchCreateRun is a Loop row of BenchmarkCoroutineCreateRun, on a loop
+// made by newLoop, with EagerStart if eager.
+func benchCreateRun(b *testing.B, newLoop func() *loop.Loop, eager bool) {
+	b.ReportAllocs()
+	runOnLoop(b, newLoop, func(ctx context.Context) (int, error) {
+		l, err := loop.GetRunningLoop(ctx)
+		if err != nil {
+			return 0, err
+		}
+		var opts []loop.TaskOption
+		if eager {
+			opts = append(opts, loop.EagerStart(ctx))
+		}
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			v, err := future.Await(ctx, loop.CreateTask(l, inline, opts...))
+			if err != nil {
+				return 0, err
+			}
+			sink += v
+		}
+		b.StopTimer()
+		return 0, nil
 	})
 }

@@ -179,6 +179,10 @@ func (p *pool) Shutdown() {
 	p.closed.Store(true)
 	p.unparkAll()
 	p.wg.Wait()
+	// The reclaimed coroutines run user code (deferred calls), which
+	// counts as a running loop (see single.EagerCoros).
+	runningLoops.Add(1)
+	defer runningLoops.Add(-1)
 	var reclaim sync.WaitGroup
 	for _, w := range p.workers {
 		w.coros.StopFree()

@@ -117,8 +117,14 @@ func (s *single) main(started chan<- struct{}) {
 	// goroutine, which is ending anyway; they are bound to this thread, so
 	// no other goroutine may. Deferred calls go on running during a
 	// Goexit, so each one is reclaimed in turn.
-	for _, c := range s.coros.Exited() {
-		defer c.Reclaim()
+	// Their deferred calls are user code, which counts as a running loop
+	// (see EagerCoros): this decrement is deferred first, so it runs last.
+	if exited := s.coros.Exited(); len(exited) > 0 {
+		runningLoops.Add(1)
+		defer runningLoops.Add(-1)
+		for _, c := range exited {
+			defer c.Reclaim()
+		}
 	}
 }
 
@@ -511,8 +517,9 @@ func (s *single) EagerCoros() *task.Coros {
 	return nil
 }
 
-// runningLoops counts the engines of the process that are running: while
-// one runs, and only then, its task bodies may run (see EagerCoros).
+// runningLoops counts the engines of the process that are running, and
+// those reclaiming coroutines parked by a Goexit: only then do task bodies
+// run (see EagerCoros).
 var runningLoops atomic.Int32
 
 // running marks an engine's run, for runningLoops and its own flag; the

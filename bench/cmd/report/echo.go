@@ -112,12 +112,8 @@ type runningServer struct {
 // on ADDR" line.
 func startServer(s echoServer) (*runningServer, error) {
 	cmd := s.cmd("127.0.0.1:0")
-	out, err := cmd.StdoutPipe()
+	out, err := startPiped(cmd)
 	if err != nil {
-		return nil, err
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
 	addrc := make(chan string, 1)
@@ -251,12 +247,8 @@ func runEchoIdle(servers []echoServer, loadBin string, conns int, raw io.Writer)
 			if err != nil {
 				return err
 			}
-			out, err := load.StdoutPipe()
+			out, err := startPiped(load)
 			if err != nil {
-				return err
-			}
-			load.Stderr = os.Stderr
-			if err := load.Start(); err != nil {
 				return err
 			}
 			defer func() { in.Close(); _ = load.Wait() }()

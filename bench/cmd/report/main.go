@@ -185,15 +185,25 @@ func redraw(from, out string) error {
 // progress prints a status line on stderr.
 func progress(msg string) { fmt.Fprintln(os.Stderr, "report:", msg) }
 
-// stream runs cmd, copying its output into raw and printing each result
-// line as progress.
-func stream(cmd *exec.Cmd, raw io.Writer, tag string, started time.Time) error {
-	stdout, err := cmd.StdoutPipe()
+// startPiped starts cmd with its standard error on ours and returns its
+// standard output.
+func startPiped(cmd *exec.Cmd) (io.ReadCloser, error) {
+	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// stream runs cmd, copying its output into raw and printing each result
+// line as progress.
+func stream(cmd *exec.Cmd, raw io.Writer, tag string, started time.Time) error {
+	stdout, err := startPiped(cmd)
+	if err != nil {
 		return err
 	}
 	sc := bufio.NewScanner(stdout)

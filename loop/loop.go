@@ -62,7 +62,7 @@ func newLoop(opts []Option, make engine.Maker) *Loop {
 		Slow:       l.cfg.slow,
 		ReportSlow: l.reportSlow,
 	}
-	l.eng = make(engine.Config{Host: &l.host, Driver: &l.drv, Jobs: &l.jobs, Workers: l.cfg.workers})
+	l.eng = make(engine.Config{Host: &l.host, Driver: &l.drv, Jobs: &l.jobs, Workers: l.cfg.workers, PortableIO: l.cfg.portIO})
 	l.host.Engine = l.eng
 	return l
 }

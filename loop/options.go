@@ -18,6 +18,7 @@ type config struct {
 	debug   bool
 	virtual bool
 	eager   bool // WithEagerTaskFactory
+	portIO  bool // WithPortableIO
 	handler func(error)
 
 	executorWorkers int
@@ -109,6 +110,15 @@ func WithSlowCallbackDuration(d time.Duration) Option {
 // deliberate difference from asyncio, listed in compat/MIGRATING.md.
 func WithEagerTaskFactory() Option {
 	return optionFunc(func(c *config) { c.eager = true })
+}
+
+// WithPortableIO serves the loop's streams (loop/streams) with goroutines
+// on Go's netpoller, the path every OS has, even where the single-thread
+// loop would use its own poller (epoll on Linux), which reads and writes
+// its sockets on the loop's thread. For comparing the two, and for tests
+// of the portable path; a pool always uses goroutines.
+func WithPortableIO() Option {
+	return optionFunc(func(c *config) { c.portIO = true })
 }
 
 // WithExceptionHandler sets the function that receives errors nobody else

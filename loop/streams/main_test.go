@@ -22,3 +22,10 @@ var (
 func run[T any](l *loop.Loop, body func(ctx context.Context) (T, error)) (T, error) {
 	return loop.RunUntilComplete(bg, l, future.Coroutine[T](body))
 }
+
+// The single-thread loop reads its streams on its own poller where the OS
+// has one; the portable path, a read goroutine per stream, must pass the
+// same tests.
+func init() {
+	looptest.Add(looptest.With(loop.Engine{Name: "single-portable", New: loop.NewSingleThread}, loop.WithPortableIO()))
+}

@@ -71,13 +71,19 @@ func (w *Writer) StartTLS(ctx context.Context, cfg *tls.Config) error {
 	s.mu.Unlock()
 
 	raw := s.conn()
-	_ = raw.SetReadDeadline(time.Now()) // ends the read goroutine's Read
-	select {
-	case s.resume <- struct{}{}: // a paused read goroutine reads, and meets the deadline
-	default:
+	if was, ended := s.detachPolled(); was {
+		if ended {
+			s.loopEnded() // the reading on the poller ended, as a goroutine's would
+		}
+	} else {
+		_ = raw.SetReadDeadline(time.Now()) // ends the read goroutine's Read
+		select {
+		case s.resume <- struct{}{}: // a paused read goroutine reads, and meets the deadline
+		default:
+		}
+		_, _ = future.Await(context.WithoutCancel(ctx), exited.Future())
+		_ = raw.SetReadDeadline(time.Time{})
 	}
-	_, _ = future.Await(context.WithoutCancel(ctx), exited.Future())
-	_ = raw.SetReadDeadline(time.Time{})
 
 	s.mu.Lock()
 	pre := append([]byte(nil), s.rbuf[s.roff:]...)
@@ -124,6 +130,25 @@ func (w *Writer) StartTLS(ctx context.Context, cfg *tls.Config) error {
 		s.kickWriter()
 	}
 	return nil
+}
+
+// detachPolled takes the stream off the loop's poller, since a TLS
+// connection is read by a goroutine. It reports whether the stream was
+// read there, and whether this ended that reading (an abort may have).
+func (s *stream) detachPolled() (was, ended bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.polled {
+		return false, false
+	}
+	s.polled = false
+	s.readExit = future.Promise[struct{}]{}
+	if s.pl == nil {
+		return true, false
+	}
+	s.pl.Forget(s.tok)
+	s.pl, s.rb, s.rdPending = nil, nil, false
+	return true, true
 }
 
 // upgradableLocked returns why StartTLS cannot start, or nil.

@@ -9,9 +9,11 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop/internal/poller"
 	"github.com/goasyncio/asyncio/loop/internal/task"
 )
 
@@ -52,7 +54,20 @@ type stream struct {
 	rerr    error                    // the read error that ended reading, other than EOF
 	waiter  future.Promise[struct{}] // wakes the one pending read; zero if none
 	waiting bool
-	paused  bool // the read goroutine waits on resume
+	paused  bool // the read goroutine waits on resume; the poller's reads stop
+
+	// Reading on the loop's poller (polled_unix.go), instead of a read
+	// goroutine: pl is nil without one, and once StartTLS or abort
+	// has detached the stream from it.
+	pl        *poller.Poller
+	polled    bool            // read on a poller, until StartTLS
+	tok       uint64          // the socket's registration in pl
+	rc        syscall.RawConn // the socket, for its reads
+	rb        []byte          // the buffer for the next read
+	rsize     int             // its size, doubling as in readLoop
+	rdDone    bool            // reading ended: EOF or an error
+	hup       bool            // the poller reported a hangup: read on to EOF
+	rdPending bool            // paused with bytes perhaps unread: resuming must read
 
 	// Writing.
 	wbuf     []byte // bytes written and not yet handed to the write goroutine
@@ -103,7 +118,7 @@ func hostStream(h *task.Host, nc net.Conn, cfg *config) *stream {
 	// it counts as live from the start so that closed cannot resolve
 	// before it has run.
 	s.live.Store(2)
-	lateClose := false
+	lateClose, polled := false, false
 	if h != nil {
 		// The loop's Close may call abort as soon as it is registered, on
 		// another goroutine: the lock orders this setup before it.
@@ -112,10 +127,16 @@ func hostStream(h *task.Host, nc net.Conn, cfg *config) *stream {
 		s.unreg = unreg
 		if !ok { // the loop has closed already
 			s.eof, s.closing, lateClose = true, true, true
+		} else if h.Poller != nil {
+			if pl := h.Poller(); pl != nil {
+				polled = s.startPolledLocked(pl, nc)
+			}
 		}
 		s.mu.Unlock()
 	}
-	go s.readLoop()
+	if !polled {
+		go s.readLoop()
+	}
 	if lateClose {
 		s.abort()
 	}
@@ -255,6 +276,13 @@ func (s *stream) dropLocked(n int) {
 	}
 	if s.paused && len(s.rbuf)-s.roff <= s.limit {
 		s.paused = false
+		if s.pl != nil {
+			if s.rdPending {
+				s.rdPending = false
+				s.pl.Notify(s.tok) // edge-triggered: no new edge may come
+			}
+			return
+		}
 		select {
 		case s.resume <- struct{}{}:
 		default:
@@ -376,6 +404,11 @@ func (s *stream) abort() {
 	s.shut, s.closing = true, true
 	s.eof = true // what was received can still be read, then EOF
 	s.wbuf = nil
+	polled := s.pl != nil
+	if polled {
+		s.pl.Forget(s.tok)
+		s.pl = nil
+	}
 	r := s.takeWaiterLocked()
 	d := s.drainers
 	s.drainers = future.Promise[struct{}]{}
@@ -383,6 +416,9 @@ func (s *stream) abort() {
 	_ = s.conn().Close()
 	close(s.quit)
 	s.writer.Do(s.loopEnded) // a write goroutine never started has ended
+	if polled {
+		s.loopEnded() // the reading, which had no goroutine
+	}
 	if s.unreg != nil {
 		s.unreg()
 	}

@@ -7,7 +7,8 @@
 //	go run ./bench/cmd/echoload -addr=127.0.0.1:10000 -conns=10 -size=1024
 //
 // -engine=single or pool serves with loop/streams (Read, Write and Drain
-// in a handler task per connection); -engine=gonet with net.Conn reads
+// in a handler task per connection; single-portable is single with
+// loop.WithPortableIO, a read goroutine per stream); -engine=gonet with net.Conn reads
 // and writes. It prints "listening on ADDR" once it accepts, and stops on
 // SIGINT or SIGTERM.
 package main
@@ -34,7 +35,7 @@ import (
 const chunk = 64 << 10
 
 func main() {
-	engine := flag.String("engine", "single", "single, pool (the loop's engines) or gonet (plain Go net)")
+	engine := flag.String("engine", "single", "single, pool (the loop's engines), single-portable (single with loop.WithPortableIO) or gonet (plain Go net)")
 	addr := flag.String("addr", "127.0.0.1:10000", "address to serve on")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
@@ -94,6 +95,9 @@ func serveLoop(engine, addr string, stop context.Context, ready func(net.Addr)) 
 		if e.Name == engine {
 			l = e.New()
 		}
+	}
+	if engine == "single-portable" {
+		l = loop.NewSingleThread(loop.WithPortableIO())
 	}
 	if l == nil {
 		return fmt.Errorf("unknown engine %q", engine)

@@ -3,6 +3,8 @@ package driver
 import (
 	"sync/atomic"
 	"time"
+
+	"github.com/goasyncio/asyncio/loop/internal/poller"
 )
 
 // Driver is a loop's clock, its timers, and the place its engine parks.
@@ -12,10 +14,11 @@ type Driver struct {
 	Clock
 	Timers
 
-	wakeCh   chan struct{} // capacity 1: a pending wakeup
-	sleeping atomic.Bool   // set from Announce until Park returns: Unpark must send
-	timer    *time.Timer   // Park's deadline; made on first use; the parker's alone
-	due      []*Timer      // Due's buffer; the parker's alone
+	wakeCh   chan struct{}                 // capacity 1: a pending wakeup
+	sleeping atomic.Bool                   // set from Announce until Park returns: Unpark must send
+	timer    *time.Timer                   // Park's deadline; made on first use; the parker's alone
+	due      []*Timer                      // Due's buffer; the parker's alone
+	poller   atomic.Pointer[poller.Poller] // SetPoller's; nil until then
 }
 
 // Init readies d for a loop made at epoch, with virtual time if virtual.
@@ -52,11 +55,34 @@ func (d *Driver) Unpark() {
 // Kick is Unpark without the check: it leaves a wakeup pending even for an
 // engine that has not announced, for a caller that cannot tell.
 func (d *Driver) Kick() {
+	if p := d.poller.Load(); p != nil {
+		p.Wake()
+		return
+	}
 	select {
 	case d.wakeCh <- struct{}{}:
 	default: // a wakeup is already pending
 	}
+	// A poller set meanwhile may have the engine waiting in it already,
+	// past the channel: wake it there too.
+	if p := d.poller.Load(); p != nil {
+		p.Wake()
+	}
 }
+
+// SetPoller makes p, from now on, where Park waits and what a wakeup
+// wakes: the single-thread loop's own I/O poller, opened when its first
+// stream is. An engine parked on the channel is woken to wait in p.
+func (d *Driver) SetPoller(p *poller.Poller) {
+	d.poller.Store(p)
+	select {
+	case d.wakeCh <- struct{}{}:
+	default:
+	}
+}
+
+// Poller returns the poller SetPoller set, or nil.
+func (d *Driver) Poller() *poller.Poller { return d.poller.Load() }
 
 // Park waits, after Announce, until Unpark, until the next timer is nearly
 // due, or at most limit if it is not zero, and clears the announcement.
@@ -103,8 +129,27 @@ func (d *Driver) Park(limit time.Duration, quiet func() bool) {
 	}
 }
 
-// wait blocks until a wakeup, or at most dur if it is not zero.
+// wait blocks until a wakeup, or at most dur if it is not zero; with a
+// poller, also until a registered descriptor is ready, whose handlers run
+// before it returns.
 func (d *Driver) wait(dur time.Duration) {
+	if p := d.poller.Load(); p != nil {
+		select {
+		case <-d.wakeCh: // a Kick that found no poller yet
+			return
+		default:
+		}
+		if dur == 0 {
+			dur = -1
+		}
+		if p.Wait(dur) > 0 {
+			// The handlers run on the loop, not parked: the tasks they
+			// wake need no wakeup.
+			d.sleeping.Store(false)
+			p.Dispatch()
+		}
+		return
+	}
 	if dur == 0 {
 		<-d.wakeCh
 		return
@@ -117,6 +162,16 @@ func (d *Driver) wait(dur time.Duration) {
 	select {
 	case <-d.wakeCh:
 	case <-d.timer.C:
+	}
+}
+
+// PollIO handles the I/O that is ready now, without waiting, for an engine
+// busy enough not to park: readiness then waits at most an iteration, as
+// asyncio's loop polls its selector in every one. It does nothing without
+// a poller or while nothing is registered.
+func (d *Driver) PollIO() {
+	if p := d.poller.Load(); p != nil && p.Registered() > 0 && p.Wait(0) > 0 {
+		p.Dispatch()
 	}
 }
 

@@ -52,6 +52,9 @@ type Config struct {
 	Driver  *driver.Driver
 	Jobs    *atomic.Int64
 	Workers int
+	// PortableIO keeps a single-thread loop from opening its own poller
+	// (loop.WithPortableIO).
+	PortableIO bool
 }
 
 // An Engine is made by a Maker; the loop keeps one per engine kind.

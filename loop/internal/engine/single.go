@@ -3,12 +3,14 @@ package engine
 import (
 	"fmt"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop/internal/driver"
 	"github.com/goasyncio/asyncio/loop/internal/osthread"
+	"github.com/goasyncio/asyncio/loop/internal/poller"
 	"github.com/goasyncio/asyncio/loop/internal/queue"
 	"github.com/goasyncio/asyncio/loop/internal/task"
 )
@@ -53,6 +55,10 @@ type single struct {
 	owed    int
 
 	inRun atomic.Bool // set while loop runs (see EagerCoros)
+
+	// The loop's own I/O poller, opened by its first stream (ioPoller).
+	ioMu  sync.Mutex
+	ioOff bool // no poller: shut down, WithPortableIO, or the OS has none
 }
 
 // work is what a post queues: an entry without its id, which is made from
@@ -75,6 +81,8 @@ func NewSingle(cfg Config) Engine {
 	}
 	s.cancels = newCancels(s.marks.load)
 	s.in.Init()
+	s.ioOff = cfg.PortableIO
+	cfg.Host.Poller = s.ioPoller
 	started := make(chan struct{})
 	go s.main(started)
 	<-started
@@ -143,6 +151,32 @@ func (s *single) Shutdown() {
 	case <-s.exited:
 	}
 	<-s.exited
+	s.ioMu.Lock()
+	s.ioOff = true
+	if p := s.drv.Poller(); p != nil {
+		_ = p.Close() // the loop goroutine, its one waiter, has ended
+	}
+	s.ioMu.Unlock()
+}
+
+// ioPoller returns the loop's poller, opening it at the first call, or nil
+// if the loop has none: its streams then use goroutines (see package
+// poller). It is opened lazily so that a loop without I/O costs no
+// descriptors and parks on a channel, which a testing/synctest bubble
+// sees as durably blocked, where a wait in epoll is not.
+func (s *single) ioPoller() *poller.Poller {
+	s.ioMu.Lock()
+	defer s.ioMu.Unlock()
+	if p := s.drv.Poller(); p != nil || s.ioOff {
+		return p
+	}
+	p, err := poller.Open()
+	if err != nil {
+		s.ioOff = true // ErrUnsupported, or out of descriptors: stay portable
+		return nil
+	}
+	s.drv.SetPoller(p)
+	return p
 }
 
 // loop runs iterations until stop is set, checking it between iterations as
@@ -153,6 +187,7 @@ func (s *single) loop(stop *atomic.Bool) {
 	// How many naps in a row found the entry at the inbox's head being
 	// written (see writtenNaps).
 	written := 0
+	busy := 0 // iterations since the loop last parked
 	for !stop.Load() {
 		if d.Len() != 0 {
 			// Due timers go after what is ready, posted callbacks
@@ -173,6 +208,7 @@ func (s *single) loop(stop *atomic.Bool) {
 			// entry: a poster reserves with a sequentially consistent
 			// add before it reads the announcement, but may still be
 			// writing its entry.
+			busy = 0
 			d.Announce()
 			switch {
 			case stop.Load():
@@ -196,6 +232,11 @@ func (s *single) loop(stop *atomic.Bool) {
 			continue
 		}
 		written = 0
+		if busy++; busy%pollEvery == 0 {
+			// Busy iterations in a row: look at the I/O that is ready
+			// anyway (a parked loop sees it in Park).
+			d.PollIO()
+		}
 		// Run the callbacks that were ready when the iteration began;
 		// those they schedule wait for the next one. (Written out here
 		// rather than in a function: see entry.)
@@ -330,6 +371,11 @@ func (s *single) runPosted(end uint64, stop *atomic.Bool) (ok bool) {
 	normal = true
 	return true
 }
+
+// pollEvery is how many iterations in a row, without a park, run before
+// the loop polls its I/O without waiting: asyncio polls in each one, but a
+// poll is a system call, and a busy loop's iterations may be short.
+const pollEvery = 8
 
 // postedBurst bounds how many entries posted after an iteration began
 // runPosted takes in that iteration, so that timers are still looked at.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/goasyncio/asyncio/future"
+	"github.com/goasyncio/asyncio/loop/internal/poller"
 )
 
 // Host is what the tasks of one loop share with it. The loop fills in the
@@ -27,6 +28,11 @@ type Host struct {
 	Debug      bool
 	Slow       time.Duration
 	ReportSlow func(t *Task, d time.Duration)
+	// Poller returns the loop's own I/O poller, on whose goroutine its
+	// streams are read, opening it at the first call; it is nil, or
+	// returns nil, if the loop has none (a pool, an OS without one,
+	// loop.WithPortableIO, a loop shut down).
+	Poller func() *poller.Poller
 
 	closing atomic.Bool // set by Close's snapshot, under the registry's lock
 	reg     registry

@@ -70,12 +70,17 @@ func (w *Writer) StartTLS(ctx context.Context, cfg *tls.Config) error {
 	s.live.Add(1) // the TLS read goroutine's, so closed cannot resolve between the two
 	s.mu.Unlock()
 
+	was, ended, derr := s.detachPolled()
+	if ended {
+		s.loopEnded() // the reading on the poller ended, as a goroutine's would
+	}
+	if derr != nil {
+		s.loopEnded()
+		s.abort()
+		return derr
+	}
 	raw := s.conn()
-	if was, ended := s.detachPolled(); was {
-		if ended {
-			s.loopEnded() // the reading on the poller ended, as a goroutine's would
-		}
-	} else {
+	if !was {
 		_ = raw.SetReadDeadline(time.Now()) // ends the read goroutine's Read
 		select {
 		case s.resume <- struct{}{}: // a paused read goroutine reads, and meets the deadline
@@ -132,23 +137,28 @@ func (w *Writer) StartTLS(ctx context.Context, cfg *tls.Config) error {
 	return nil
 }
 
-// detachPolled takes the stream off the loop's poller, since a TLS
-// connection is read by a goroutine. It reports whether the stream was
-// read there, and whether this ended that reading (an abort may have).
-func (s *stream) detachPolled() (was, ended bool) {
+// detachPolled takes the stream off the loop's poller, if it is on it,
+// giving its socket back to Go's netpoller as the stream's connection,
+// since a TLS connection is read and written by goroutines. It reports
+// whether the stream was on the poller, and whether this ended its
+// reading there (an abort may have).
+func (s *stream) detachPolled() (was, ended bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.polled {
-		return false, false
+	if !s.raw {
+		return false, false, nil
 	}
-	s.polled = false
 	s.readExit = future.Promise[struct{}]{}
-	if s.pl == nil {
-		return true, false
+	if s.pl == nil || s.shut {
+		s.raw = false
+		return true, false, nil
 	}
-	s.pl.Forget(s.tok)
-	s.pl, s.rb, s.rdPending = nil, nil, false
-	return true, true
+	nc, err := s.rawConnLocked()
+	if err != nil {
+		return true, true, err
+	}
+	s.ncp.Store(&nc)
+	return true, true, nil
 }
 
 // upgradableLocked returns why StartTLS cannot start, or nil.

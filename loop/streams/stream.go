@@ -9,7 +9,6 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/goasyncio/asyncio/future"
@@ -56,18 +55,20 @@ type stream struct {
 	waiting bool
 	paused  bool // the read goroutine waits on resume; the poller's reads stop
 
-	// Reading on the loop's poller (polled_unix.go), instead of a read
-	// goroutine: pl is nil without one, and once StartTLS or abort
-	// has detached the stream from it.
+	// On the loop's poller (polled_linux.go), with no goroutines: pl is
+	// nil without one, and once StartTLS or abort has taken the stream
+	// off it. raw says that the stream's socket is fd, its own
+	// duplicate, until StartTLS; fd is -1 once closed.
 	pl        *poller.Poller
-	polled    bool            // read on a poller, until StartTLS
-	tok       uint64          // the socket's registration in pl
-	rc        syscall.RawConn // the socket, for its reads
-	rb        []byte          // the buffer for the next read
-	rsize     int             // its size, doubling as in readLoop
-	rdDone    bool            // reading ended: EOF or an error
-	hup       bool            // the poller reported a hangup: read on to EOF
-	rdPending bool            // paused with bytes perhaps unread: resuming must read
+	tok       uint64 // the socket's registration in pl
+	raw       bool
+	fd        int
+	wfail     bool   // a write on fd failed: the stream aborts
+	rb        []byte // the buffer for the next read
+	rsize     int    // its size, doubling as in readLoop
+	rdDone    bool   // reading ended: EOF or an error
+	hup       bool   // the poller reported a hangup: read on to EOF
+	rdPending bool   // paused with bytes perhaps unread: resuming must read
 
 	// Writing.
 	wbuf     []byte // bytes written and not yet handed to the write goroutine
@@ -107,6 +108,7 @@ func newStream(ctx context.Context, nc net.Conn, cfg *config) *stream {
 func hostStream(h *task.Host, nc net.Conn, cfg *config) *stream {
 	s := &stream{
 		tryWrite: rawWriter(nc), hsTimeout: cfg.handshake, limit: cfg.limit, high: cfg.high, low: cfg.low,
+		fd:     -1,
 		resume: make(chan struct{}, 1),
 		kick:   make(chan struct{}, 1),
 		quit:   make(chan struct{}),
@@ -408,6 +410,9 @@ func (s *stream) abort() {
 	if polled {
 		s.pl.Forget(s.tok)
 		s.pl = nil
+	}
+	if s.raw {
+		s.closeRawLocked()
 	}
 	r := s.takeWaiterLocked()
 	d := s.drainers

@@ -31,6 +31,10 @@ func (w *Writer) Write(p []byte) error {
 		s.mu.Unlock()
 		return err
 	}
+	if s.raw {
+		s.writeRawLocked(p)
+		return nil
+	}
 	if !s.flushing && s.tryWrite != nil {
 		s.flushing = true
 		s.writeEagerly(p) // unlocks
@@ -79,6 +83,10 @@ func (w *Writer) WriteLines(lines ...[]byte) error {
 		s.mu.Unlock()
 		return err
 	}
+	if s.raw {
+		s.writeRawLocked(lines...)
+		return nil
+	}
 	for _, p := range lines {
 		s.wbuf = append(s.wbuf, p...)
 	}
@@ -89,6 +97,10 @@ func (w *Writer) WriteLines(lines ...[]byte) error {
 // flushLocked hands what is buffered (bytes, a WriteEOF, a Close) to the
 // write goroutine, kicking it unless it is busy already, and releases mu.
 func (s *stream) flushLocked() {
+	if s.raw {
+		s.settleRawLocked(future.Promise[struct{}]{})
+		return
+	}
 	kick := !s.flushing
 	s.flushing = true
 	s.mu.Unlock()

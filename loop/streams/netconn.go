@@ -84,7 +84,7 @@ func opName(write bool) string {
 
 func (c *netConn) Read(p []byte) (n int, err error) {
 	err = c.within(false, func(ctx context.Context) error {
-		n, err = c.r.readInto(ctx, p)
+		n, err = c.r.ReadInto(ctx, p)
 		return err
 	})
 	return n, err

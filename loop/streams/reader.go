@@ -49,8 +49,13 @@ func (r *Reader) Read(ctx context.Context, n int) ([]byte, error) {
 	}
 }
 
-// readInto is Read into p, for the net.Conn view.
-func (r *Reader) readInto(ctx context.Context, p []byte) (int, error) {
+// ReadInto is Read into p, in io.Reader's shape: it copies up to len(p)
+// buffered bytes into p, waiting for at least one, and returns how many.
+// Unlike Read it allocates nothing, so a loop that reuses p (an echo, a
+// proxy) makes no garbage per message; the net.Conn view reads with it.
+// With an empty p it returns 0 at once; at EOF with nothing buffered,
+// io.EOF; after a connection error, that error once the buffer is empty.
+func (r *Reader) ReadInto(ctx context.Context, p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}

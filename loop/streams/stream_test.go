@@ -178,3 +178,42 @@ func TestWaitClosedAfterAHandlerWhoseConnectionClosedFirst(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
+
+func TestReadIntoThroughAPausedBuffer(t *testing.T) {
+	// A peer sends 1 MiB and closes, far more than the limit lets the
+	// buffer hold: reading pauses at twice the limit and must start again
+	// as ReadInto takes the bytes (on the poller, no new readiness comes
+	// for what the socket already holds), with the EOF after the last.
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		addr, conns := rawPeer(t)
+		want := bytes.Repeat([]byte("0123456789abcdef"), 1<<16)
+		got, err := run(l, func(ctx context.Context) ([]byte, error) {
+			r, w, err := streams.OpenConnection(ctx, "tcp", addr, streams.WithLimit(1024))
+			require.NoError(t, err)
+			defer w.Close()
+			peer := <-conns
+			n, err := r.ReadInto(ctx, nil)
+			require.NoError(t, err, "an empty p returns at once")
+			require.Zero(t, n)
+			go func() {
+				_, _ = peer.Write(want)
+				_ = peer.Close()
+			}()
+			var out []byte
+			buf := make([]byte, 100)
+			for {
+				n, err := r.ReadInto(ctx, buf)
+				out = append(out, buf[:n]...)
+				if errors.Is(err, io.EOF) {
+					return out, nil
+				}
+				if err != nil {
+					return out, err
+				}
+				require.NotZero(t, n, "ReadInto returned no bytes and no error")
+			}
+		})
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(want, got), "got %d bytes, want %d", len(got), len(want))
+	})
+}

@@ -66,12 +66,14 @@ func main() {
 	}
 }
 
-// echo is the streams handler: it sends back what it reads until EOF.
+// echo is the streams handler: it sends back what it reads until EOF,
+// through one buffer, as the Go net baseline does.
 func echo(ctx context.Context, r *streams.Reader, w *streams.Writer) error {
+	buf := make([]byte, chunk)
 	for {
-		data, err := r.Read(ctx, chunk)
-		if len(data) > 0 {
-			if werr := w.Write(data); werr != nil {
+		n, err := r.ReadInto(ctx, buf)
+		if n > 0 {
+			if werr := w.Write(buf[:n]); werr != nil {
 				return werr
 			}
 			if derr := w.Drain(ctx); derr != nil {

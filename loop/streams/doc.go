@@ -34,57 +34,74 @@
 // gets them. The loop's Close closes every server and stream it has, and
 // each waiting task sees the close.
 //
-// # Design: goroutines on Go's netpoller, on both engines
+// # Design: the loop's own poller on one thread, Go's netpoller on a pool
 //
-// Each connection has a read goroutine, which reads into the stream's
-// buffer (starting at 4 KiB, doubling when a read fills it, up to
-// asyncio's 256 KiB) and pauses once more than twice the limit is
-// buffered, and a write goroutine, which sends what Write buffered (on
-// Unix, Write first tries the socket itself without waiting, as asyncio's
-// transport does, so the goroutine only sends what the socket could not
-// take). They
-// block in Go's runtime netpoller, which is already a reactor (epoll,
-// kqueue, IOCP), and wake a waiting task by completing a promise, so the
-// same code runs on every platform the library builds for, TLS included,
-// and passes the same fault tests on both engines. Dials, listens and
-// name lookups run on a goroutine of their own for the same reason: the
-// executor's few workers (ToThread) are kept for CPU and file work.
+// On Linux the single-thread loop serves a TCP or Unix stream on its own
+// poller (package loop/internal/poller: epoll, edge-triggered, with an
+// eventfd that any goroutine writes to end the loop's wait). The stream
+// takes a duplicate of the socket's descriptor and closes the net.Conn,
+// which takes the socket out of Go's netpoller; the loop's goroutine,
+// on its locked thread, then reads the socket when epoll reports it
+// readable and wakes the waiting task, and a Write sends at once,
+// leaving to the poller's writable report only what the socket could not
+// take. No goroutine runs per connection, and nothing is handed between
+// threads. The poller is opened by the loop's first stream, so a loop
+// without I/O costs no descriptors, and it is where the loop parks.
 //
-// What that costs (go run ./bench/cmd/report runs the same comparison as
-// its workloads 10a-10m, with the targets), measured on a 2-core machine
-// with bench/cmd/echoserver
-// driven by bench/cmd/echoload (request/response, 3 s per server, the
-// servers interleaved in one run; server CPU per request from /proc; Go
-// net is a goroutine per connection in the same binary; the Python and
-// Node servers are bench/python/echo_server.py and
-// bench/cmd/echoserver/echo_server.js):
+// Everywhere else (the pool; TLS streams, and StartTLS, which hands the
+// socket back to Go as a net.Conn; other OSes; loop.WithPortableIO) a
+// stream has a read goroutine, which reads into its buffer (starting at 4
+// KiB, doubling when a read fills it, up to asyncio's 256 KiB) and pauses
+// once more than twice the limit is buffered, and a write goroutine,
+// started only when a write must wait (on Unix, Write first tries the
+// socket itself without waiting, as asyncio's transport does). They block
+// in Go's runtime netpoller, which is already a reactor (epoll, kqueue,
+// IOCP), and wake a waiting task by completing a promise, so the same
+// code runs on every platform, TLS included. The stream tests run on
+// both paths (the engine "single-portable"). Dials, listens, accepts and
+// name lookups run on goroutines on every engine: the executor's few
+// workers (ToThread) are kept for CPU and file work.
 //
-//	10 conns, 1 KiB     req/s    CPU/req   vs Go net
-//	  Go net            63-84k   11-14 µs
-//	  pool              63-73k   13-15 µs  0.75-1.17x
-//	  single-thread     41-44k   23 µs     0.52-0.65x
-//	  uvloop protocol   58-76k   10 µs
-//	  uvloop streams    54-61k   11-13 µs
-//	  Node net          50-51k   14 µs
-//	  asyncio streams   12-18k   56-82 µs
-//	1 conn, 1 KiB, p50  Go net 23 µs, pool 48 µs, single-thread 68 µs,
-//	                    uvloop 34-38 µs, asyncio 67-81 µs
-//	10 conns, 64 KiB    Go net 47k, single-thread 16.5k, pool 15.6k,
-//	                    uvloop streams 21k, Node 16k, asyncio streams 4.5k
-//	10,000 idle conns   Go net 4.2 KB each, either engine 10.4 KB each
+// Why: with the goroutines, the single-thread loop paid for every
+// hand-off between them and its locked thread (the runtime's
+// locked-thread switches and futex wakes): 0.5-0.65x Go net's requests
+// per second. Reading on the loop's thread but leaving the socket in Go's
+// netpoller too was 1.4x Go net's time per request: both pollers saw
+// every message, and the runtime's idle thread woke for each one to find
+// nothing to run (a fifth of the server's CPU). With the socket on the
+// loop's poller alone, the server's CPU per request fell below Go net's;
+// what is left is the kernel's read, write and epoll_wait (three
+// quarters of a CPU profile). A stream on the poller reads, and sends
+// what a Write could not send at once, only while its loop runs (as a
+// server's handlers do); the portable path reads on while it is stopped.
 //
-// The pool engine rides the netpoller well: its tasks run on workers
-// that are ordinary goroutines. The single-thread engine pays for every
-// hand-off between the I/O goroutines and its locked OS thread (the
-// runtime's locked-thread switches and futex wakes), which the issue
-// that asked for this package measured in a prototype too (35k against
-// Go net's 52k; a poller on the locked thread itself reached 50-59k).
-// So the single-thread engine is meant to get its own poller (epoll on
-// Linux, kqueue on the BSDs and macOS, woken by an eventfd or a pipe,
-// behind the driver's park), with these goroutines kept as the portable
-// fallback. Until then, pick the pool engine for a network service that
-// needs throughput, and the single-thread engine where asyncio's
-// one-thread semantics matter more than the rest. At 64 KiB Go net
-// leads both engines: the copies into and out of the stream buffers, and
-// a task wake per partial read, cost more than its plain read-write loop.
+// The numbers (go run ./bench/cmd/report runs the comparison as its
+// workloads 10a-10m, with the targets): a 2-core machine, with
+// bench/cmd/echoserver driven by bench/cmd/echoload (request/response,
+// the servers interleaved in one run, 5 rounds, medians; server CPU per
+// request from /proc; Go net is a goroutine per connection in the same
+// binary; the Python servers are bench/python/echo_server.py), time per
+// request as a multiple of Go net's:
+//
+//	10 conns, 1 KiB       time    CPU/req
+//	  Go net              1.00x   15.1 µs
+//	  single-thread       1.17x   13.3 µs   (2.00x before the poller)
+//	  pool                1.17x   20.0 µs
+//	  uvloop protocol     1.08x   12.3 µs
+//	  uvloop streams      1.24x   15.2 µs
+//	  asyncio streams     4.53x   76.7 µs
+//	1 conn, 1 KiB, p50    Go net 30 µs, single-thread 39 µs (1.30x),
+//	                      pool 57 µs (1.90x), uvloop 36 µs
+//	10 conns, 64 KiB      single-thread 1.33x, pool 1.50x, uvloop
+//	                      streams 2.13x (the echo reads with ReadInto,
+//	                      as Go net's reads into one buffer)
+//	10,000 idle conns     Go net 4.1 KB each, single-thread 7.6 KB,
+//	                      pool 11.0 KB
+//
+// Runs on this shared machine move by 15-30%: compare within one run.
+// For a network service, the single-thread engine is now the faster
+// of the two at 1 KiB and for latency, and needs no locks in handlers;
+// the pool spends a goroutine hand-off per message (its read goroutine
+// wakes a worker), which costs it latency, and it is the one to pick
+// for coroutines that also do CPU work in parallel.
 package streams

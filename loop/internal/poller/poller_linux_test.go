@@ -1,0 +1,92 @@
+//go:build linux
+
+package poller
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+// pair returns a connected pair of non-blocking stream sockets.
+func pair(t *testing.T) (a, b int) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = unix.Close(fds[0]); _ = unix.Close(fds[1]) })
+	return fds[0], fds[1]
+}
+
+// waitFor waits, bounded so that a failure cannot hang, and dispatches
+// what is ready to the handlers.
+func waitFor(p *Poller) {
+	if p.Wait(5*time.Second) > 0 {
+		p.Dispatch()
+	}
+}
+
+func TestReadinessWakeNotifyAndForget(t *testing.T) {
+	p, err := Open()
+	require.NoError(t, err)
+	defer p.Close()
+	a, b := pair(t)
+
+	var got []Event
+	tok, err := p.Register(a, func(ev Event) { got = append(got, ev) })
+	require.NoError(t, err)
+	assert.Equal(t, 1, p.Registered())
+
+	// Registered sockets are reported once as soon as they are ready:
+	// here writable, and nothing to read yet.
+	waitFor(p)
+	require.Len(t, got, 1)
+	assert.NotZero(t, got[0]&Writable)
+	assert.Zero(t, got[0]&Readable)
+
+	// Bytes from the peer: readable, once (edge-triggered).
+	got = nil
+	_, err = unix.Write(b, []byte("hi"))
+	require.NoError(t, err)
+	waitFor(p)
+	require.Len(t, got, 1)
+	assert.NotZero(t, got[0]&Readable)
+	assert.Zero(t, got[0]&Hangup)
+	assert.Equal(t, 0, p.Wait(0), "an edge is reported once")
+
+	// Notify reports the token readable again, without new bytes.
+	got = nil
+	p.Notify(tok)
+	waitFor(p)
+	require.Len(t, got, 1)
+	assert.Equal(t, Readable, got[0])
+
+	// A Wake from another goroutine ends a wait with nothing to dispatch.
+	go p.Wake()
+	assert.Equal(t, 0, p.Wait(-1))
+
+	// The peer's close is a hangup.
+	got = nil
+	require.NoError(t, unix.Shutdown(b, unix.SHUT_WR))
+	waitFor(p)
+	require.Len(t, got, 1)
+	assert.NotZero(t, got[0]&Hangup)
+
+	// After Forget, readiness of the socket is not dispatched.
+	p.Forget(tok)
+	assert.Equal(t, 0, p.Registered())
+	p.Notify(tok)
+	assert.Equal(t, 0, p.Wait(0))
+}
+
+func TestRegisterAfterCloseFails(t *testing.T) {
+	p, err := Open()
+	require.NoError(t, err)
+	require.NoError(t, p.Close())
+	require.NoError(t, p.Close(), "Close is idempotent")
+	a, _ := pair(t)
+	_, err = p.Register(a, func(Event) {})
+	assert.ErrorIs(t, err, ErrClosed)
+	p.Wake() // harmless after Close
+}

@@ -217,3 +217,37 @@ func TestReadIntoThroughAPausedBuffer(t *testing.T) {
 		assert.True(t, bytes.Equal(want, got), "got %d bytes, want %d", len(got), len(want))
 	})
 }
+
+func TestASlowPeerGetsEveryByteThenEOF(t *testing.T) {
+	// 8 MiB written far faster than the peer reads: writes wait for room
+	// in the socket (on the poller, for its writable report), Drain waits
+	// for the low-water mark, and Close sends what is buffered before it
+	// closes, so the peer reads every byte, in order, then EOF.
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		addr, conns := rawPeer(t)
+		want := make([]byte, 8<<20)
+		for i := range want {
+			want[i] = byte(i * 7)
+		}
+		got := make(chan []byte, 1)
+		_, err := run(l, func(ctx context.Context) (struct{}, error) {
+			_, w, err := streams.OpenConnection(ctx, "tcp", addr, streams.WithWriteBufferLimits(256<<10, 64<<10))
+			require.NoError(t, err)
+			peer := <-conns
+			go func() {
+				defer peer.Close()
+				all, _ := io.ReadAll(peer)
+				got <- all
+			}()
+			for off := 0; off < len(want); off += 100 << 10 {
+				require.NoError(t, w.Write(want[off:min(off+100<<10, len(want))]))
+				require.NoError(t, w.Drain(ctx))
+			}
+			require.NoError(t, w.Close())
+			return struct{}{}, w.WaitClosed(ctx)
+		})
+		require.NoError(t, err)
+		all := <-got
+		assert.True(t, bytes.Equal(want, all), "the peer read %d bytes of %d, or out of order", len(all), len(want))
+	})
+}

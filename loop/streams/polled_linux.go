@@ -75,7 +75,7 @@ func (s *stream) onReady(ev poller.Event) {
 			w = s.takeWaiterLocked()
 		}
 	}
-	if ev&poller.Writable != 0 && len(s.wbuf) > 0 {
+	if ev&poller.Writable != 0 && len(s.wbuf) > 0 && !s.tlsHold {
 		s.sendBufLocked()
 		s.settleRawLocked(w) // unlocks
 		return
@@ -170,7 +170,7 @@ func (s *stream) sendBufLocked() {
 // on entry and released.
 func (s *stream) writeRawLocked(ps ...[]byte) {
 	for _, p := range ps {
-		if len(s.wbuf) == 0 && !s.upgrading {
+		if len(s.wbuf) == 0 && !s.tlsHold {
 			p = p[s.sendLocked(p):]
 		}
 		if s.werr != nil {
@@ -223,9 +223,11 @@ func (s *stream) closeRawLocked() {
 // rawConnLocked gives the socket back to Go's netpoller as a net.Conn, for
 // StartTLS, and takes it off the loop's poller; mu is held.
 func (s *stream) rawConnLocked() (net.Conn, error) {
+	// The socket stays open in the new net.Conn's descriptor, so it
+	// stays in the poller unless taken out.
+	s.pl.Deregister(s.fd, s.tok)
 	f := os.NewFile(uintptr(s.fd), "stream")
 	s.fd = -1
-	s.pl.Forget(s.tok)
 	s.pl, s.raw, s.rb, s.rdPending = nil, false, nil, false
 	nc, err := net.FileConn(f) // a duplicate of its own
 	_ = f.Close()

@@ -44,7 +44,7 @@ func (w *Writer) StartTLS(ctx context.Context, cfg *tls.Config) error {
 	}
 	s.upgrading = true
 	// Everything written in plain text goes out first.
-	for s.flushing {
+	for s.flushingLocked() {
 		if s.drainers.Future() == nil {
 			s.drainers = future.NewPromise[struct{}]()
 		}
@@ -64,7 +64,7 @@ func (w *Writer) StartTLS(ctx context.Context, cfg *tls.Config) error {
 		}
 	}
 	// Writes made from now on wait in the buffer for the TLS connection.
-	s.flushing = true
+	s.flushing, s.tlsHold = true, true
 	exited := future.NewPromise[struct{}]()
 	s.readExit = exited
 	s.live.Add(1) // the TLS read goroutine's, so closed cannot resolve between the two
@@ -124,7 +124,7 @@ func (w *Writer) StartTLS(ctx context.Context, cfg *tls.Config) error {
 	s.ncp.Store(&nc)
 	s.mu.Lock()
 	s.tryWrite = nil
-	s.upgrading = false
+	s.upgrading, s.tlsHold = false, false
 	kick := len(s.wbuf) > 0 || s.closing || s.eofReq
 	if !kick {
 		s.flushing = false
@@ -159,6 +159,16 @@ func (s *stream) detachPolled() (was, ended bool, err error) {
 	}
 	s.ncp.Store(&nc)
 	return true, true, nil
+}
+
+// flushingLocked reports whether bytes written in plain text are still
+// to be sent: on the poller, those in the buffer; otherwise, while the
+// write goroutine has work.
+func (s *stream) flushingLocked() bool {
+	if s.raw {
+		return len(s.wbuf) > 0 && s.werr == nil && !s.shut
+	}
+	return s.flushing
 }
 
 // upgradableLocked returns why StartTLS cannot start, or nil.

@@ -1,10 +1,15 @@
 package streams_test
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
+	"fmt"
+	"io"
 	"net"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -147,5 +152,53 @@ func TestStartTLSRefusals(t *testing.T) {
 			return struct{}{}, nil
 		})
 		require.NoError(t, err)
+	})
+}
+
+func TestStartTLSSendsWhatIsBufferedFirst(t *testing.T) {
+	// StartTLS right behind a write the socket cannot take at once: the
+	// plain-text bytes go out first, all of them, then the handshake.
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		srvCfg, cliCfg := testTLS(t)
+		addr, conns := rawPeer(t)
+		plain := make([]byte, 16<<20) // more than the socket buffers take
+		start := make(chan struct{})
+		for i := range plain {
+			plain[i] = byte(i)
+		}
+		peerErr := make(chan error, 1)
+		got, err := run(l, func(ctx context.Context) (string, error) {
+			r, w, err := streams.OpenConnection(ctx, "tcp", addr)
+			require.NoError(t, err)
+			defer w.Close()
+			peer := <-conns
+			go func() {
+				defer peer.Close()
+				<-start // not reading before: the stream must buffer
+				buf := make([]byte, len(plain))
+				if _, err := io.ReadFull(peer, buf); err != nil || !bytes.Equal(buf, plain) {
+					peerErr <- fmt.Errorf("plain text: %v, equal %v", err, bytes.Equal(buf, plain))
+					return
+				}
+				tc := tls.Server(peer, srvCfg)
+				line, err := bufio.NewReader(tc).ReadString('\n')
+				if err == nil {
+					_, err = tc.Write([]byte(line))
+				}
+				peerErr <- err
+			}()
+			tctx, cancel := loop.Timeout(ctx, 20*time.Second) // a hang fails, not hangs
+			defer cancel()
+			require.NoError(t, w.Write(plain))
+			assert.NotZero(t, w.Buffered(), "the socket took all of it: the test needs more")
+			close(start)
+			require.NoError(t, w.StartTLS(tctx, cliCfg))
+			require.NoError(t, w.Write([]byte("secret\n")))
+			line, err := r.ReadLine(tctx)
+			return string(line), err
+		})
+		require.NoError(t, err)
+		require.NoError(t, <-peerErr)
+		assert.Equal(t, "secret\n", got)
 	})
 }

@@ -69,6 +69,7 @@ type stream struct {
 	rdDone    bool   // reading ended: EOF or an error
 	hup       bool   // the poller reported a hangup: read on to EOF
 	rdPending bool   // paused with bytes perhaps unread: resuming must read
+	tlsHold   bool   // StartTLS has flushed: bytes written wait for TLS
 
 	// Writing.
 	wbuf     []byte // bytes written and not yet handed to the write goroutine
@@ -277,6 +278,13 @@ func (s *stream) dropLocked(n int) {
 		s.rbuf, s.roff = s.rbuf[:0], 0
 	}
 	if s.paused && len(s.rbuf)-s.roff <= s.limit {
+		s.resumeLocked()
+	}
+}
+
+// resumeLocked ends a pause of the reading, if it is paused.
+func (s *stream) resumeLocked() {
+	if s.paused {
 		s.paused = false
 		if s.pl != nil {
 			if s.rdPending {
@@ -300,6 +308,10 @@ func (s *stream) waitData(ctx context.Context) error {
 	if s.waiting {
 		return ErrReadInProgress
 	}
+	// A read that needs more than twice the limit (ReadExactly, Read to
+	// EOF) waits with reading paused: resume it, as asyncio's
+	// _wait_for_data does.
+	s.resumeLocked()
 	p := future.NewPromise[struct{}]()
 	s.waiter, s.waiting = p, true
 	s.mu.Unlock()

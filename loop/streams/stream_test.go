@@ -251,3 +251,32 @@ func TestASlowPeerGetsEveryByteThenEOF(t *testing.T) {
 		assert.True(t, bytes.Equal(want, all), "the peer read %d bytes of %d, or out of order", len(all), len(want))
 	})
 }
+
+func TestReadsLargerThanTheLimitResumeReading(t *testing.T) {
+	// ReadExactly and Read to EOF may need more than twice the limit,
+	// where reading pauses: waiting resumes it, as asyncio's
+	// _wait_for_data does, instead of waiting for ever.
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		addr, conns := rawPeer(t)
+		want := bytes.Repeat([]byte("abcdefghij"), 4096) // 40 KiB
+		_, err := run(l, func(ctx context.Context) (struct{}, error) {
+			r, w, err := streams.OpenConnection(ctx, "tcp", addr, streams.WithLimit(1024))
+			require.NoError(t, err)
+			defer w.Close()
+			peer := <-conns
+			go func() {
+				_, _ = peer.Write(want)
+				_ = peer.Close()
+			}()
+			tctx, cancel := loop.Timeout(ctx, 10*time.Second) // a hang fails, not hangs
+			defer cancel()
+			head, err := r.ReadExactly(tctx, 30000)
+			require.NoError(t, err)
+			rest, err := r.Read(tctx, -1)
+			require.NoError(t, err)
+			assert.True(t, bytes.Equal(want, append(head, rest...)), "got %d+%d bytes", len(head), len(rest))
+			return struct{}{}, nil
+		})
+		require.NoError(t, err)
+	})
+}

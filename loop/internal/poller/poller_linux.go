@@ -98,6 +98,18 @@ func (p *Poller) Forget(tok uint64) {
 	}
 }
 
+// Deregister takes fd out of the poller and forgets token, for a
+// descriptor that stays open elsewhere (closing the last descriptor of a
+// socket takes it out by itself).
+func (p *Poller) Deregister(fd int, tok uint64) {
+	p.mu.Lock()
+	if !p.closed {
+		_ = unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil)
+	}
+	p.mu.Unlock()
+	p.Forget(tok)
+}
+
 // Registered reports how many descriptors are registered.
 func (p *Poller) Registered() int { return int(p.count.Load()) }
 
@@ -127,6 +139,20 @@ func (p *Poller) Wait(timeout time.Duration) int {
 	if err != nil {
 		n = 0 // EINTR: the caller looks again
 	}
+	// The wakeup is read before woken is cleared, and both before the
+	// notes and handlers are collected: a Wake that finds woken still
+	// set writes nothing, so what it announces (a post, a Notify) must
+	// be seen by this Wait or by the engine's look at its queues after
+	// it. Cleared first, a Wake in between would have its write read
+	// here with the old one, and woken would stay set for good.
+	for i := range n {
+		if token(&p.events[i]) == wakeToken {
+			var buf [8]byte
+			_, _ = unix.Read(p.efd, buf[:])
+			p.woken.Store(false)
+			break
+		}
+	}
 	p.ready = p.ready[:0]
 	p.mu.Lock()
 	for _, tok := range p.notes {
@@ -135,24 +161,15 @@ func (p *Poller) Wait(timeout time.Duration) int {
 		}
 	}
 	p.notes = p.notes[:0]
-	woken := false
 	for i := range n {
 		ev := &p.events[i]
-		tok := token(ev)
-		if tok == wakeToken {
-			woken = true
-			continue
-		}
-		if h, ok := p.handlers[tok]; ok {
-			p.ready = append(p.ready, ready{h: h, ev: event(ev.Events)})
+		if tok := token(ev); tok != wakeToken {
+			if h, ok := p.handlers[tok]; ok {
+				p.ready = append(p.ready, ready{h: h, ev: event(ev.Events)})
+			}
 		}
 	}
 	p.mu.Unlock()
-	if woken {
-		p.woken.Store(false) // before the read: a later Wake writes again
-		var buf [8]byte
-		_, _ = unix.Read(p.efd, buf[:])
-	}
 	return len(p.ready)
 }
 

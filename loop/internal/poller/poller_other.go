@@ -15,6 +15,9 @@ func Open() (*Poller, error) { return nil, ErrUnsupported }
 // Register is never called: there is no Poller.
 func (p *Poller) Register(fd int, h Handler) (uint64, error) { return 0, ErrUnsupported }
 
+// Deregister does nothing.
+func (p *Poller) Deregister(fd int, tok uint64) {}
+
 // Forget does nothing.
 func (p *Poller) Forget(tok uint64) {}
 

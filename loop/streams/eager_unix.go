@@ -11,17 +11,8 @@ import (
 // waiting, for TCP and Unix stream sockets (whose descriptors Go keeps
 // non-blocking); nil for any other connection (TLS, a net.Pipe).
 func rawWriter(nc net.Conn) func(p []byte) int {
-	var sc syscall.Conn
-	switch c := nc.(type) {
-	case *net.TCPConn:
-		sc = c
-	case *net.UnixConn:
-		sc = c
-	default:
-		return nil
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
+	rc := socketOf(nc)
+	if rc == nil {
 		return nil
 	}
 	return func(p []byte) int {
@@ -40,4 +31,23 @@ func rawWriter(nc net.Conn) func(p []byte) int {
 		}
 		return n
 	}
+}
+
+// socketOf returns the socket of nc if it is a TCP or Unix stream
+// connection, and nil for any other (TLS, a net.Pipe).
+func socketOf(nc net.Conn) syscall.RawConn {
+	var sc syscall.Conn
+	switch c := nc.(type) {
+	case *net.TCPConn:
+		sc = c
+	case *net.UnixConn:
+		sc = c
+	default:
+		return nil
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	return rc
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net"
 	"os"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -25,17 +24,8 @@ import (
 // to find nothing to run (a fifth of the echo server's CPU in a profile of
 // bench/cmd/echoserver -engine=single). nc stays for its addresses.
 func (s *stream) startPolledLocked(pl *poller.Poller, nc net.Conn) bool {
-	var sc syscall.Conn
-	switch c := nc.(type) {
-	case *net.TCPConn:
-		sc = c
-	case *net.UnixConn:
-		sc = c
-	default:
-		return false
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
+	rc := socketOf(nc)
+	if rc == nil {
 		return false
 	}
 	fd := -1

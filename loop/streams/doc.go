@@ -84,24 +84,25 @@
 // request as a multiple of Go net's:
 //
 //	10 conns, 1 KiB       time    CPU/req
-//	  Go net              1.00x   15.1 µs
-//	  single-thread       1.17x   13.3 µs   (2.00x before the poller)
-//	  pool                1.17x   20.0 µs
-//	  uvloop protocol     1.08x   12.3 µs
-//	  uvloop streams      1.24x   15.2 µs
-//	  asyncio streams     4.53x   76.7 µs
-//	1 conn, 1 KiB, p50    Go net 30 µs, single-thread 39 µs (1.30x),
-//	                      pool 57 µs (1.90x), uvloop 36 µs
-//	10 conns, 64 KiB      single-thread 1.33x, pool 1.50x, uvloop
-//	                      streams 2.13x (the echo reads with ReadInto,
+//	  Go net              1.00x   14.8 µs
+//	  single-thread       1.08x   11.9 µs   (2.00x before the poller)
+//	  pool                0.94x   14.1 µs
+//	  uvloop protocol     0.89x   10.2 µs
+//	  uvloop streams      1.20x   11.6 µs
+//	  asyncio streams     3.93x   60.4 µs
+//	1 conn, 1 KiB, p50    Go net 26 µs, single-thread 35 µs (1.35x),
+//	                      pool 47 µs (1.81x), uvloop 34 µs
+//	10 conns, 64 KiB      single-thread 1.29x, pool 1.13x, uvloop
+//	                      streams 1.70x (the echo reads with ReadInto,
 //	                      as Go net's reads into one buffer)
-//	10,000 idle conns     Go net 4.1 KB each, single-thread 7.6 KB,
-//	                      pool 11.0 KB
+//	10,000 idle conns     Go net 4.2 KB each, single-thread 7.5 KB,
+//	                      pool 10.8 KB
 //
 // Runs on this shared machine move by 15-30%: compare within one run.
-// For a network service, the single-thread engine is now the faster
-// of the two at 1 KiB and for latency, and needs no locks in handlers;
-// the pool spends a goroutine hand-off per message (its read goroutine
-// wakes a worker), which costs it latency, and it is the one to pick
-// for coroutines that also do CPU work in parallel.
+// For a network service, the single-thread engine has the lower latency
+// and CPU per request, and its handlers need no locks; the pool spends a
+// goroutine hand-off per message (its read goroutine wakes a worker,
+// then yields so that the worker runs on its thread), which costs it
+// latency with few connections, and it is the one to pick for
+// coroutines that also do CPU work in parallel.
 package streams

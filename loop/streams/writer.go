@@ -11,10 +11,10 @@ import (
 // Write never waits: it sends what the socket takes at once and appends
 // the rest to a buffer, which a goroutine of the stream writes out (or, on
 // the single-thread loop's poller, the loop as the socket has room), and
-// Drain is where a coroutine waits for that buffer to go down (flow control, with high- and low-water marks, see
-// WithWriteBufferLimits). Call Drain after writes, as asyncio asks: a
-// writer that never drains while the peer stops reading grows its buffer
-// without bound.
+// Drain is where a coroutine waits for that buffer to go down (flow
+// control, with high- and low-water marks, see WithWriteBufferLimits).
+// Call Drain after writes, as asyncio asks: a writer that never drains
+// while the peer stops reading grows its buffer without bound.
 //
 // A Writer is safe for concurrent use; bytes of concurrent Writes are not
 // interleaved within one call. It is made by OpenConnection and

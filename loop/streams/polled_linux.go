@@ -41,7 +41,6 @@ func (s *stream) startPolledLocked(pl *poller.Poller, nc net.Conn) bool {
 	}
 	_ = nc.Close() // the duplicate keeps the connection open
 	s.pl, s.tok, s.fd, s.raw = pl, tok, fd, true
-	s.tryWrite = nil
 	return true
 }
 
@@ -92,9 +91,7 @@ func (s *stream) readReadyLocked() (changed bool) {
 		n, err := unix.Read(s.fd, b)
 		if n > 0 {
 			full := n == len(b)
-			if full && s.rsize < maxReadChunk {
-				s.rsize *= 2 // the peer sends more than b holds
-			}
+			s.rsize = nextReadSize(n, len(b), s.rsize)
 			s.rb = s.takeChunkLocked(b[:n], s.rsize)
 			changed = true
 			if len(s.rbuf)-s.roff > 2*s.limit {
@@ -179,17 +176,12 @@ func (s *stream) settleRawLocked(w future.Promise[struct{}]) {
 	idle := len(s.wbuf) == 0
 	closeNow := false
 	// During StartTLS the buffer waits for the TLS connection.
-	if !s.upgrading {
-		s.flushing = !idle
-		if idle && !s.shut {
-			if s.eofReq && !s.eofDone && s.werr == nil {
-				s.eofDone = true
-				if err := unix.Shutdown(s.fd, unix.SHUT_WR); err != nil {
-					s.werr = s.opError("shutdown", err)
-				}
-			}
-			closeNow = s.closing
-		}
+	switch {
+	case s.upgrading:
+	case idle:
+		closeNow = s.emptiedLocked()
+	default:
+		s.flushing = true
 	}
 	failed := s.wfail
 	d := s.drainersLocked(idle)
@@ -199,6 +191,14 @@ func (s *stream) settleRawLocked(w future.Promise[struct{}]) {
 	if closeNow || failed {
 		s.abort()
 	}
+}
+
+// shutdownRawLocked half-closes the socket.
+func (s *stream) shutdownRawLocked() error {
+	if err := unix.Shutdown(s.fd, unix.SHUT_WR); err != nil {
+		return s.opError("shutdown", err)
+	}
+	return nil
 }
 
 // closeRawLocked closes the duplicate descriptor, which takes it out of

@@ -18,4 +18,5 @@ func (s *stream) startPolledLocked(*poller.Poller, net.Conn) bool { return false
 func (s *stream) writeRawLocked(...[]byte)                 { panic("streams: no poller") }
 func (s *stream) settleRawLocked(future.Promise[struct{}]) { panic("streams: no poller") }
 func (s *stream) closeRawLocked()                          {}
+func (s *stream) shutdownRawLocked() error                 { panic("streams: no poller") }
 func (s *stream) rawConnLocked() (net.Conn, error)         { panic("streams: no poller") }

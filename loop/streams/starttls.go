@@ -66,7 +66,9 @@ func (w *Writer) StartTLS(ctx context.Context, cfg *tls.Config) error {
 	// Writes made from now on wait in the buffer for the TLS connection.
 	s.flushing, s.tlsHold = true, true
 	exited := future.NewPromise[struct{}]()
-	s.readExit = exited
+	if !s.raw {
+		s.readExit = exited // resolved by the read goroutine's return
+	}
 	s.live.Add(1) // the TLS read goroutine's, so closed cannot resolve between the two
 	s.mu.Unlock()
 
@@ -148,7 +150,6 @@ func (s *stream) detachPolled() (was, ended bool, err error) {
 	if !s.raw {
 		return false, false, nil
 	}
-	s.readExit = future.Promise[struct{}]{}
 	if s.pl == nil || s.shut {
 		s.raw = false
 		return true, false, nil

@@ -109,7 +109,7 @@ func newStream(ctx context.Context, nc net.Conn, cfg *config) *stream {
 // hostStream is newStream for a loop's host h, or none if h is nil.
 func hostStream(h *task.Host, nc net.Conn, cfg *config) *stream {
 	s := &stream{
-		tryWrite: rawWriter(nc), hsTimeout: cfg.handshake, limit: cfg.limit, high: cfg.high, low: cfg.low,
+		hsTimeout: cfg.handshake, limit: cfg.limit, high: cfg.high, low: cfg.low,
 		fd:     -1,
 		resume: make(chan struct{}, 1),
 		kick:   make(chan struct{}, 1),
@@ -139,6 +139,7 @@ func hostStream(h *task.Host, nc net.Conn, cfg *config) *stream {
 		s.mu.Unlock()
 	}
 	if !polled {
+		s.tryWrite = rawWriter(nc) // before the stream is handed out
 		go s.readLoop()
 	}
 	if lateClose {
@@ -157,9 +158,7 @@ func (s *stream) readLoop() {
 	b := make([]byte, size)
 	for {
 		n, err := nc.Read(b)
-		if n == len(b) && size < maxReadChunk {
-			size *= 2 // the peer sends more than b holds
-		}
+		size = nextReadSize(n, len(b), size)
 		s.mu.Lock()
 		if n > 0 {
 			b = s.takeChunkLocked(b[:n], size)
@@ -202,6 +201,16 @@ func (s *stream) readLoop() {
 			}
 		}
 	}
+}
+
+// nextReadSize is the size of the buffer for the read after one that got
+// n bytes into a buffer of length bufLen, which had size: doubled, up to
+// maxReadChunk, when the read filled it, since the peer sends more.
+func nextReadSize(n, bufLen, size int) int {
+	if n == bufLen && size < maxReadChunk {
+		return 2 * size
+	}
+	return size
 }
 
 // loopEnded counts out one of the stream's goroutines; closed resolves
@@ -349,13 +358,8 @@ func (s *stream) writeLoop() {
 		for {
 			s.mu.Lock()
 			if len(s.wbuf) == 0 {
-				s.flushing = false
-				if s.eofReq && !s.eofDone && s.werr == nil && !s.shut {
-					s.eofDone = true
-					s.werr = s.closeWrite()
-				}
+				closeNow := s.emptiedLocked()
 				d := s.drainersLocked(true)
-				closeNow := s.closing && !s.shut
 				s.mu.Unlock()
 				wake(d)
 				if closeNow {
@@ -401,8 +405,23 @@ func (s *stream) drainersLocked(idle bool) future.Promise[struct{}] {
 	return d
 }
 
-// closeWrite half-closes the connection.
-func (s *stream) closeWrite() error {
+// emptiedLocked is what waited for the write buffer to empty: the
+// half-close a WriteEOF asked for. It reports whether a Close now closes
+// the stream.
+func (s *stream) emptiedLocked() (closeNow bool) {
+	s.flushing = false
+	if s.eofReq && !s.eofDone && s.werr == nil && !s.shut {
+		s.eofDone = true
+		s.werr = s.closeWriteLocked()
+	}
+	return s.closing && !s.shut
+}
+
+// closeWriteLocked half-closes the connection.
+func (s *stream) closeWriteLocked() error {
+	if s.raw {
+		return s.shutdownRawLocked()
+	}
 	if cw, ok := s.conn().(interface{ CloseWrite() error }); ok && s.canWriteEOF() {
 		return cw.CloseWrite()
 	}

@@ -59,10 +59,7 @@ func (d *Driver) Kick() {
 		p.Wake()
 		return
 	}
-	select {
-	case d.wakeCh <- struct{}{}:
-	default: // a wakeup is already pending
-	}
+	d.wakeChannel()
 	// A poller set meanwhile may have the engine waiting in it already,
 	// past the channel: wake it there too.
 	if p := d.poller.Load(); p != nil {
@@ -75,9 +72,15 @@ func (d *Driver) Kick() {
 // stream is. An engine parked on the channel is woken to wait in p.
 func (d *Driver) SetPoller(p *poller.Poller) {
 	d.poller.Store(p)
+	d.wakeChannel()
+}
+
+// wakeChannel leaves a wakeup on the channel Park waits on without a
+// poller.
+func (d *Driver) wakeChannel() {
 	select {
 	case d.wakeCh <- struct{}{}:
-	default:
+	default: // a wakeup is already pending
 	}
 }
 

@@ -280,3 +280,54 @@ func TestReadsLargerThanTheLimitResumeReading(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
+
+func TestServeForeverCloseClientsAndAbortClients(t *testing.T) {
+	// asyncio 3.13's close_clients and abort_clients, and serve_forever:
+	// the clients' handlers read EOF once their connections close, the
+	// clients see the close, and ServeForever returns the context's error
+	// once the server is closed.
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		handlerErrs := make(chan error, 2)
+		greet := func(ctx context.Context, r *streams.Reader, w *streams.Writer) error {
+			if err := w.Write([]byte("hi\n")); err != nil {
+				return err
+			}
+			if err := w.Drain(ctx); err != nil {
+				return err
+			}
+			_, err := r.Read(ctx, 1) // the client sends nothing
+			handlerErrs <- err
+			return nil
+		}
+		_, err := run(l, func(ctx context.Context) (struct{}, error) {
+			srv := serve(ctx, t, greet)
+			served := loop.CreateTask(must(loop.GetRunningLoop(ctx)), func(ctx context.Context) (struct{}, error) {
+				return struct{}{}, srv.ServeForever(ctx)
+			})
+			dial := func() *streams.Reader {
+				r, _, err := streams.OpenConnection(ctx, "tcp", srv.Addr().String())
+				require.NoError(t, err)
+				line, err := r.ReadLine(ctx)
+				require.NoError(t, err)
+				require.Equal(t, "hi\n", string(line))
+				return r
+			}
+			for _, end := range []func(){srv.CloseClients, srv.AbortClients} {
+				r := dial()
+				end()
+				_, err := r.Read(ctx, 1)
+				assert.ErrorIs(t, err, io.EOF, "the client sees its connection close")
+				herr, err := future.Await(ctx, waitChan(handlerErrs)) // not <-: that would hold the loop
+				require.NoError(t, err)
+				assert.ErrorIs(t, herr, io.EOF, "the handler reads EOF")
+			}
+			assert.True(t, srv.IsServing(), "closing the clients leaves the server serving")
+			served.Cancel(nil)
+			_, err := future.Await(ctx, served)
+			assert.ErrorIs(t, err, future.ErrCancelled)
+			assert.False(t, srv.IsServing())
+			return struct{}{}, srv.WaitClosed(ctx)
+		})
+		require.NoError(t, err)
+	})
+}

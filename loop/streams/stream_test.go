@@ -283,12 +283,15 @@ func TestReadsLargerThanTheLimitResumeReading(t *testing.T) {
 
 func TestServeForeverCloseClientsAndAbortClients(t *testing.T) {
 	// asyncio 3.13's close_clients and abort_clients, and serve_forever:
-	// the clients' handlers read EOF once their connections close, the
+	// each handler runs as a task named after its peer, the clients'
+	// handlers read EOF once their connections close, the
 	// clients see the close, and ServeForever returns the context's error
 	// once the server is closed.
 	eachEngine(t, func(t *testing.T, l *loop.Loop) {
 		handlerErrs := make(chan error, 2)
 		greet := func(ctx context.Context, r *streams.Reader, w *streams.Writer) error {
+			// Each connection's handler is a task named after the peer.
+			assert.Equal(t, w.RemoteAddr().String(), loop.CurrentTask(ctx).Name())
 			if err := w.Write([]byte("hi\n")); err != nil {
 				return err
 			}

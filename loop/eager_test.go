@@ -176,23 +176,24 @@ func TestEagerTaskFactoryBesideAnotherLoop(t *testing.T) {
 					f          *future.Future[int]
 					doneAtOnce bool
 				}
-				madeThere := future.NewPromise[made]()
+				// The body below blocks its loop's thread on madeThere (a
+				// plain receive, not an await), so that the task made by
+				// the other loop cannot run here before IsDone is asked:
+				// done at once then means it ran eagerly.
+				madeThere := make(chan made, 1)
 				release := future.NewPromise[struct{}]()
 				otherDone := make(chan error, 1)
 				_, err := run(t, l, func(ctx context.Context) (int, error) {
 					go func() {
 						_, err := loop.RunUntilComplete(bg, o, future.Coroutine[int](func(ctx context.Context) (int, error) {
 							f := loop.CreateTask(l, func(context.Context) (int, error) { return 2, nil })
-							_ = madeThere.Resolve(made{f, f.IsDone()})
+							madeThere <- made{f, f.IsDone()}
 							_, err := future.Await(ctx, release.Future())
 							return 0, err
 						}))
 						otherDone <- err
 					}()
-					there, err := future.Await(ctx, madeThere.Future())
-					if err != nil {
-						return 0, err
-					}
+					there := <-madeThere
 					assert.False(t, there.doneAtOnce, "a task made by another loop's body starts as usual")
 					here := loop.CreateTask(l, func(context.Context) (int, error) { return 1, nil })
 					assert.True(t, here.IsDone(), "eager beside another running loop")

@@ -38,6 +38,7 @@ const (
 type stream struct {
 	ncp       atomic.Pointer[net.Conn] // the connection; StartTLS replaces it (see conn)
 	tryWrite  func(p []byte) int       // one write that never waits (eager_unix.go); nil if none
+	runner    task.WakeRunner          // runs the tasks the read goroutine wakes (a pool's); nil if none
 	server    bool                     // accepted by a Server: StartTLS takes the server's side
 	addr      string                   // the address dialled, for StartTLS's ServerName
 	hsTimeout time.Duration            // bounds a StartTLS handshake
@@ -124,6 +125,7 @@ func hostStream(h *task.Host, nc net.Conn, cfg *config) *stream {
 	s.live.Store(2)
 	lateClose, polled := false, false
 	if h != nil {
+		s.runner, _ = h.Engine.(task.WakeRunner)
 		// The loop's Close may call abort as soon as it is registered, on
 		// another goroutine: the lock orders this setup before it.
 		s.mu.Lock()
@@ -178,16 +180,23 @@ func (s *stream) readLoop() {
 		pause := err == nil && len(s.rbuf)-s.roff > 2*s.limit
 		s.paused = pause
 		s.mu.Unlock()
-		wake(w)
-		if w.Future() != nil {
+		switch {
+		case w.Future() == nil:
+		case s.runner != nil:
+			// Run the task just woken here, on an idle worker, as a
+			// goroutine per connection would (see pool.RunWoken).
+			s.runner.HoldWakes()
+			wake(w)
+			s.runner.RunWoken()
+		default:
+			wake(w)
 			// Let the task just woken run now, on this thread: its
-			// worker was put next in line here, but this goroutine's
+			// loop was put next in line here, but this goroutine's
 			// next Read (a system call that finds nothing and parks)
 			// would come first, while the scheduler woke another thread
-			// to take the worker. bench/cmd/echoserver -engine=pool,
-			// 10 conns, 5 interleaved rounds, medians: 18.9 -> 17.1 us
-			// a request at 1 KiB (Go net 16.8), 31.8 -> 30.2 at 64 KiB;
-			// -engine=single-portable 26.6 -> 24.7.
+			// to take the loop. bench/cmd/echoserver, 10 conns, 5
+			// interleaved rounds, medians: -engine=single-portable
+			// 26.6 -> 24.7 us a request at 1 KiB.
 			runtime.Gosched()
 		}
 		if err != nil {

@@ -52,6 +52,14 @@ type pool struct {
 	parked []*worker    // workers waiting for work
 	idle   atomic.Int32 // len(parked): the posters' lock-free check
 
+	// holding counts the goroutines between HoldWakes and RunWoken:
+	// while any is, a post unparks no worker, since a holder runs what
+	// was posted once it is done (see RunWoken). Apart, as posters
+	// read it and holders write it at every message they read.
+	_       queue.CacheLinePad
+	holding atomic.Int32
+	_       queue.CacheLinePad
+
 	running  atomic.Bool   // between Run's start and the end of its pause
 	stopping atomic.Bool   // Run is pausing: take nothing posted after limit
 	limit    atomic.Uint64 // the inbox position past which a stopping pool takes nothing
@@ -208,9 +216,79 @@ func (p *pool) quiescent() bool {
 func (p *pool) post(it item) {
 	p.in.Push(it)
 	// Pushed before idle is read, and a parking worker counts itself idle
-	// before it looks at the inbox: one of the two sees the other.
+	// before it looks at the inbox: one of the two sees the other. So
+	// with holding: pushed before it is read, and a holder ends its hold
+	// before it looks at the inbox.
+	if p.idle.Load() > 0 && p.holding.Load() == 0 {
+		p.unparkOne()
+	}
+}
+
+// HoldWakes begins a hold (see task.WakeRunner).
+func (p *pool) HoldWakes() { p.holding.Add(1) }
+
+// RunWoken ends a hold and runs what was queued, on the caller's
+// goroutine, as a parked worker that it borrows: the worker's own
+// goroutine stays blocked in park, and is woken only if a callback comes
+// up (see worker.help). So a message read on Go's netpoller is answered
+// by the goroutine that read it, as with a goroutine per connection,
+// without the wake of a second thread. bench/cmd/echoserver -engine=pool,
+// 1 connection, 1 KiB: see loop/streams' package doc for the numbers.
+func (p *pool) RunWoken() {
+	p.holding.Add(-1)
+	if !p.claimable() {
+		return
+	}
+	if w := p.borrow(); w != nil {
+		w.help()
+		return
+	}
+	// No worker is parked (those running will find the entries), or the
+	// pool is pausing: unpark as the hold kept post from doing.
 	if p.idle.Load() > 0 {
 		p.unparkOne()
+	}
+}
+
+// borrow takes a parked worker for the caller to run as, leaving its
+// goroutine blocked in park; nil if none is parked or the pool is not
+// running freely.
+func (p *pool) borrow() *worker {
+	p.idleMu.Lock()
+	defer p.idleMu.Unlock()
+	if !p.running.Load() || p.stopping.Load() || p.closed.Load() {
+		return nil
+	}
+	return p.takeParkedLocked()
+}
+
+// handBack gives a borrowed worker back to its goroutine, which runs on
+// from where the borrower left off.
+func (p *pool) handBack(w *worker) {
+	w.wake <- struct{}{} // nobody else sends: w was in no parked list
+}
+
+// giveBack parks a borrowed worker again, with nothing left to run, as
+// its goroutine's park would have: counted idle before the look for work
+// that unparks a worker if some came meanwhile.
+func (p *pool) giveBack(w *worker) {
+	p.idleMu.Lock()
+	if p.closed.Load() {
+		// Shutdown has unparked the parked workers already, or will
+		// find w here once this returns: its goroutine ends either way.
+		p.idleMu.Unlock()
+		p.handBack(w)
+		return
+	}
+	w.isParked = true
+	p.parked = append(p.parked, w)
+	idle := p.idle.Add(1)
+	p.idleMu.Unlock()
+	if p.workFor(w) {
+		p.unparkOne()
+	}
+	if idle == int32(p.n) && (p.drv.Virtual || p.stopping.Load()) {
+		p.drv.Unpark() // as in park
 	}
 }
 
@@ -356,18 +434,26 @@ func (p *pool) unparkOne() {
 		return
 	}
 	p.idleMu.Lock()
+	w := p.takeParkedLocked()
+	p.idleMu.Unlock()
+	if w != nil {
+		w.wake <- struct{}{} // capacity 1, and each park is woken once
+	}
+}
+
+// takeParkedLocked removes the last parked worker from the parked list and
+// returns it; nil if none is parked. The caller holds idleMu.
+func (p *pool) takeParkedLocked() *worker {
 	n := len(p.parked)
 	if n == 0 {
-		p.idleMu.Unlock()
-		return
+		return nil
 	}
 	w := p.parked[n-1]
 	p.parked[n-1] = nil
 	p.parked = p.parked[:n-1]
 	w.isParked = false
 	p.idle.Add(-1)
-	p.idleMu.Unlock()
-	w.wake <- struct{}{} // capacity 1, and each park is woken once
+	return w
 }
 
 // unparkAll wakes every parked worker.

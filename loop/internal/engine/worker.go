@@ -117,6 +117,40 @@ func (w *worker) run() (shutdown bool) {
 	}
 }
 
+// helpSteps bounds the steps a borrowed worker runs before its borrower
+// goes back to its own job (reading its socket): a worker that stays busy
+// is handed back to its goroutine.
+const helpSteps = 64
+
+// help runs w's loop on a goroutine that borrowed it (see pool.RunWoken),
+// task steps only: a step keeps a panic or a runtime.Goexit of its body to
+// the task, but a callback runs bare, and a Goexit in one would end the
+// borrower. So at a callback, and after helpSteps steps, w goes back to
+// its own goroutine, which runs on from there; with nothing left, w parks
+// again.
+func (w *worker) help() {
+	for range helpSteps {
+		if w.ci == len(w.cur) && !w.refill() {
+			w.p.giveBack(w)
+			return
+		}
+		it := w.cur[w.ci]
+		if it.t == nil {
+			break
+		}
+		w.cur[w.ci] = item{}
+		w.ci++
+		if it.t.Step(&w.coros) == task.Requeue {
+			w.requeue(it.t)
+		}
+	}
+	if w.ci == len(w.cur) && len(w.pend) == 0 && w.qn.Load() == 0 {
+		w.p.giveBack(w) // it unparks a worker if the inbox holds more
+		return
+	}
+	w.p.handBack(w)
+}
+
 // refill claims the next batch into cur: from the worker's own queue,
 // from the inbox, or from another worker. It reports false when there is
 // nothing the worker may run now.

@@ -54,6 +54,23 @@ type Engine interface {
 	OnBodyThread() bool
 }
 
+// WakeRunner is what an engine whose task bodies may run on any goroutine
+// (the pool) offers a goroutine outside the loop that wakes its tasks,
+// such as a stream's read goroutine: the chance to run the woken steps
+// itself, on a worker that is idle, instead of waking that worker's
+// goroutine for them (a wake of another thread per message).
+type WakeRunner interface {
+	// HoldWakes begins a hold: until the caller's RunWoken, the tasks
+	// woken anywhere are queued without waking a worker for them.
+	HoldWakes()
+	// RunWoken ends the hold and, if a worker is idle, runs what is
+	// queued on the calling goroutine as that worker, until there is
+	// nothing left for it; otherwise it wakes a worker if one is needed.
+	// The caller must be free to run task bodies: not locked to a
+	// thread, not inside a step.
+	RunWoken()
+}
+
 // Body is the typed half of a task: its coroutine and its future, kept in
 // package loop.
 type Body interface {

@@ -88,7 +88,7 @@ func (s *stream) readReadyLocked() (changed bool) {
 			s.rb = make([]byte, s.rsize)
 		}
 		b := s.rb
-		n, err := unix.Read(s.fd, b)
+		n, err := rawRead(s.fd, b)
 		if n > 0 {
 			full := n == len(b)
 			s.rsize = nextReadSize(n, len(b), s.rsize)
@@ -124,7 +124,7 @@ func (s *stream) readReadyLocked() (changed bool) {
 func (s *stream) sendLocked(p []byte) int {
 	sent := 0
 	for sent < len(p) && s.werr == nil && s.fd >= 0 {
-		n, err := unix.Write(s.fd, p[sent:])
+		n, err := rawWrite(s.fd, p[sent:])
 		if n > 0 {
 			sent += n
 		}

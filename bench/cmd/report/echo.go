@@ -187,6 +187,18 @@ func rssKiB(pid int) float64 {
 	return -1
 }
 
+// rotated returns servers in their order started k places on, so that
+// over the rounds each server takes each place in a workload's run once:
+// none always runs first (just after the Go benchmarks) or beside the
+// same neighbour, which on a shared machine biases a ratio.
+func rotated(servers []echoServer, k int) []echoServer {
+	if len(servers) == 0 {
+		return nil
+	}
+	k %= len(servers)
+	return append(servers[k:len(servers):len(servers)], servers[:k]...)
+}
+
 // runEcho runs every workload on every server for dur, writing one
 // benchmark line per run into raw ("BenchmarkEcho/<workload>/<server>",
 // ns/req, p50-us, p99-us, and cpu-us/req where /proc tells the server's

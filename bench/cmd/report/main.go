@@ -135,7 +135,7 @@ func run(quick, echo bool, out string, rounds int, benchtime, bench string) erro
 			}
 		}
 		if echo {
-			if err := runEcho(servers, loadBin, echoTime, &raw, tag, started); err != nil {
+			if err := runEcho(rotated(servers, r-1), loadBin, echoTime, &raw, tag, started); err != nil {
 				return fmt.Errorf("%s: echo: %w", tag, err)
 			}
 		}

@@ -218,3 +218,28 @@ BenchmarkEchoIdle/single	10000	16000 B/conn
 		}
 	}
 }
+
+func TestRotatedPutsEachServerFirstOnce(t *testing.T) {
+	servers := []echoServer{{name: "a"}, {name: "b"}, {name: "c"}}
+	var firsts []string
+	for k := range 4 {
+		r := rotated(servers, k)
+		seen := map[string]bool{}
+		for _, s := range r {
+			seen[s.name] = true
+		}
+		if len(r) != 3 || len(seen) != 3 {
+			t.Fatalf("rotated(servers, %d) = %v: want each server once", k, r)
+		}
+		firsts = append(firsts, r[0].name)
+	}
+	if got := strings.Join(firsts, ""); got != "abca" {
+		t.Errorf("first servers over 4 rounds: %q, want %q", got, "abca")
+	}
+	if servers[0].name != "a" {
+		t.Errorf("the caller's slice was changed: %v", servers)
+	}
+	if r := rotated(nil, 2); r != nil {
+		t.Errorf("rotated(nil) = %v", r)
+	}
+}

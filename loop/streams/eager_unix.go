@@ -21,7 +21,7 @@ func rawWriter(nc net.Conn) func(p []byte) int {
 		// become writable: this is one attempt, and what it could not
 		// send goes to the write goroutine.
 		if err := rc.Write(func(fd uintptr) bool {
-			m, werr := syscall.Write(int(fd), p)
+			m, werr := sockWrite(int(fd), p)
 			if werr == nil && m > 0 {
 				n = m
 			}

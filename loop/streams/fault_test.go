@@ -55,6 +55,10 @@ func TestPeerResetMidRead(t *testing.T) {
 			require.NoError(t, peer.Close())
 			_, err = r.Read(ctx, 10)
 			assert.ErrorIs(t, err, errConnReset)
+			var op *net.OpError // as a net.Conn's read reports it, on every path
+			if assert.ErrorAs(t, err, &op) {
+				assert.Equal(t, "read", op.Op)
+			}
 			return struct{}{}, nil
 		})
 		require.NoError(t, err)

@@ -57,10 +57,18 @@
 // socket itself without waiting, as asyncio's transport does). They block
 // in Go's runtime netpoller, which is already a reactor (epoll, kqueue,
 // IOCP), and wake a waiting task by completing a promise, so the same
-// code runs on every platform, TLS included. The stream tests run on
-// both paths (the engine "single-portable"). Dials, listens, accepts and
-// name lookups run on goroutines on every engine: the executor's few
-// workers (ToThread) are kept for CPU and file work.
+// code runs on every platform, TLS included. On the pool, the read
+// goroutine then runs the woken task's step itself, in the place of an
+// idle worker (a worker is woken, as before, when none is idle), so a
+// message reaches its coroutine with no hand-off between goroutines, as
+// in a goroutine per connection. On Linux the read goroutine's reads and
+// the eager writes of TCP and Unix sockets are raw system calls (they
+// never block; the wait for a readable socket stays in the netpoller):
+// with both processors busy, the runtime's monitor otherwise retakes the
+// processor of each read or write that spans one of its ticks. The
+// stream tests run on both paths (the engine "single-portable"). Dials,
+// listens, accepts and name lookups run on goroutines on every engine:
+// the executor's few workers (ToThread) are kept for CPU and file work.
 //
 // Why: with the goroutines, the single-thread loop paid for every
 // hand-off between them and its locked thread (the runtime's
@@ -77,32 +85,39 @@
 //
 // The numbers (go run ./bench/cmd/report runs the comparison as its
 // workloads 10a-10m, with the targets): a 2-core machine, with
-// bench/cmd/echoserver driven by bench/cmd/echoload (request/response,
-// the servers interleaved in one run, 5 rounds, medians; server CPU per
-// request from /proc; Go net is a goroutine per connection in the same
-// binary; the Python servers are bench/python/echo_server.py), time per
-// request as a multiple of Go net's:
+// bench/cmd/echoserver driven by bench/cmd/echoload on the same machine
+// (request/response, the servers interleaved in one run, 5 rounds in a
+// rotating order, medians; server CPU per request from /proc; Go net is
+// a goroutine per connection in the same binary; the Python servers are
+// bench/python/echo_server.py), the run of 2026-12-07 15:23 UTC, time
+// per request as a multiple of Go net's:
 //
 //	10 conns, 1 KiB       time    CPU/req
-//	  Go net              1.00x   14.8 µs
-//	  single-thread       1.08x   11.9 µs   (2.00x before the poller)
-//	  pool                0.94x   14.1 µs
-//	  uvloop protocol     0.89x   10.2 µs
-//	  uvloop streams      1.20x   11.6 µs
-//	  asyncio streams     3.93x   60.4 µs
-//	1 conn, 1 KiB, p50    Go net 26 µs, single-thread 35 µs (1.35x),
-//	                      pool 47 µs (1.81x), uvloop 34 µs
-//	10 conns, 64 KiB      single-thread 1.29x, pool 1.13x, uvloop
-//	                      streams 1.70x (the echo reads with ReadInto,
+//	  Go net              1.00x   17.4 µs
+//	  single-thread       1.10x   14.1 µs   (2.00x before the poller)
+//	  pool                1.09x   18.9 µs
+//	  uvloop protocol     1.10x   12.8 µs
+//	  uvloop streams      1.24x   16.1 µs
+//	  asyncio streams     4.65x   89.7 µs
+//	1 conn, 1 KiB, p50    Go net 29 µs, single-thread and pool 44 µs
+//	                      (1.52x), uvloop protocol 43 µs (1.48x)
+//	10 conns, 64 KiB      single-thread 1.11x, pool 1.05x, uvloop
+//	                      streams 1.90x (the echo reads with ReadInto,
 //	                      as Go net's reads into one buffer)
-//	10,000 idle conns     Go net 4.2 KB each, single-thread 7.5 KB,
-//	                      pool 10.8 KB
+//	10,000 idle conns     Go net 4.2 KB each, single-thread 7.7 KB,
+//	                      pool 11.3 KB
 //
 // Runs on this shared machine move by 15-30%: compare within one run.
-// For a network service, the single-thread engine has the lower latency
-// and CPU per request, and its handlers need no locks; the pool spends a
-// goroutine hand-off per message (its read goroutine wakes a worker,
-// then yields so that the worker runs on its thread), which costs it
-// latency with few connections, and it is the one to pick for
-// coroutines that also do CPU work in parallel.
+// In the three report runs of that day, the 1 KiB rows were 1.10-1.24x
+// Go net's time (single-thread) and 1.09-1.28x (pool), the single-thread
+// loop 0.99-1.27x uvloop's protocol server, and the 1-connection p50
+// 1.33-1.52x (single-thread) and 0.93-1.52x (pool). The single-thread
+// loop is one thread: with its client on the same two cores it leaves
+// more of the machine idle than Go net (17% against 7% in one
+// measurement), as uvloop does, though it spends less CPU per request.
+//
+// For a network service, the single-thread engine has the lower CPU per
+// request and p99 latency, and its handlers need no locks; the pool uses
+// every core, and is the one to pick for coroutines that also do CPU
+// work in parallel, or for more traffic than one core can serve.
 package streams

@@ -61,14 +61,10 @@
 // goroutine then runs the woken task's step itself, in the place of an
 // idle worker (a worker is woken, as before, when none is idle), so a
 // message reaches its coroutine with no hand-off between goroutines, as
-// in a goroutine per connection. On Linux the read goroutine's reads and
-// the eager writes of TCP and Unix sockets are raw system calls (they
-// never block; the wait for a readable socket stays in the netpoller):
-// with both processors busy, the runtime's monitor otherwise retakes the
-// processor of each read or write that spans one of its ticks. The
-// stream tests run on both paths (the engine "single-portable"). Dials,
-// listens, accepts and name lookups run on goroutines on every engine:
-// the executor's few workers (ToThread) are kept for CPU and file work.
+// in a goroutine per connection. The stream tests run on both paths (the
+// engine "single-portable"). Dials, listens, accepts and name lookups run
+// on goroutines on every engine: the executor's few workers (ToThread)
+// are kept for CPU and file work.
 //
 // Why: with the goroutines, the single-thread loop paid for every
 // hand-off between them and its locked thread (the runtime's

@@ -156,14 +156,10 @@ func (s *stream) readLoop() {
 	defer s.loopEnded()
 	defer s.readReturned()
 	nc := s.conn()
-	read := nc.Read
-	if r := socketReader(nc); r != nil {
-		read = r
-	}
 	size := minReadChunk
 	b := make([]byte, size)
 	for {
-		n, err := read(b)
+		n, err := nc.Read(b)
 		size = nextReadSize(n, len(b), size)
 		s.mu.Lock()
 		if n > 0 {

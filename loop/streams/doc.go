@@ -85,29 +85,29 @@
 // (request/response, the servers interleaved in one run, 5 rounds in a
 // rotating order, medians; server CPU per request from /proc; Go net is
 // a goroutine per connection in the same binary; the Python servers are
-// bench/python/echo_server.py), the run of 2026-12-07 15:23 UTC, time
+// bench/python/echo_server.py), the run of 2026-12-07 15:56 UTC, time
 // per request as a multiple of Go net's:
 //
 //	10 conns, 1 KiB       time    CPU/req
-//	  Go net              1.00x   17.4 µs
-//	  single-thread       1.10x   14.1 µs   (2.00x before the poller)
-//	  pool                1.09x   18.9 µs
-//	  uvloop protocol     1.10x   12.8 µs
-//	  uvloop streams      1.24x   16.1 µs
-//	  asyncio streams     4.65x   89.7 µs
-//	1 conn, 1 KiB, p50    Go net 29 µs, single-thread and pool 44 µs
-//	                      (1.52x), uvloop protocol 43 µs (1.48x)
-//	10 conns, 64 KiB      single-thread 1.11x, pool 1.05x, uvloop
-//	                      streams 1.90x (the echo reads with ReadInto,
+//	  Go net              1.00x   15.9 µs
+//	  single-thread       1.12x   13.7 µs   (2.00x before the poller)
+//	  pool                1.14x   20.7 µs
+//	  uvloop protocol     1.07x   12.2 µs
+//	  uvloop streams      1.22x   14.4 µs
+//	  asyncio streams     4.22x   79.4 µs
+//	1 conn, 1 KiB, p50    Go net 37 µs, single-thread 45 µs (1.22x),
+//	                      pool 39 µs (1.05x), uvloop protocol 44 µs
+//	10 conns, 64 KiB      single-thread 1.25x, pool 1.11x, uvloop
+//	                      streams 1.97x (the echo reads with ReadInto,
 //	                      as Go net's reads into one buffer)
-//	10,000 idle conns     Go net 4.2 KB each, single-thread 7.7 KB,
-//	                      pool 11.3 KB
+//	10,000 idle conns     Go net 4.4 KB each, single-thread 7.6 KB,
+//	                      pool 10.9 KB
 //
 // Runs on this shared machine move by 15-30%: compare within one run.
-// In the three report runs of that day, the 1 KiB rows were 1.10-1.24x
+// In the four report runs of that day, the 1 KiB rows were 1.10-1.24x
 // Go net's time (single-thread) and 1.09-1.28x (pool), the single-thread
 // loop 0.99-1.27x uvloop's protocol server, and the 1-connection p50
-// 1.33-1.52x (single-thread) and 0.93-1.52x (pool). The single-thread
+// 1.22-1.52x (single-thread) and 0.93-1.52x (pool). The single-thread
 // loop is one thread: with its client on the same two cores it leaves
 // more of the machine idle than Go net (17% against 7% in one
 // measurement), as uvloop does, though it spends less CPU per request.

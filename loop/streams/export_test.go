@@ -6,3 +6,12 @@ import "time"
 func WithAcceptRetryDelay(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.acceptWait = d })
 }
+
+// OnPoller reports whether the stream behind w is served by its loop's
+// poller, with no goroutine, rather than by a read goroutine (hostStream
+// starts one exactly when the poller does not take the stream).
+func OnPoller(w *Writer) bool {
+	w.s.mu.Lock()
+	defer w.s.mu.Unlock()
+	return w.s.pl != nil
+}

@@ -57,6 +57,18 @@ func runInBackground(t *testing.T, e Engine) (stop func()) {
 }
 
 // parkedAll waits until every worker of p is parked.
+// onPools runs body on a pool of one worker and on a pool of two, each
+// shut down when body returns.
+func onPools(t *testing.T, body func(t *testing.T, e Engine, p *pool)) {
+	for _, workers := range []int{1, 2} {
+		t.Run(map[int]string{1: "pool", 2: "pool2"}[workers], func(t *testing.T) {
+			e := newEngine(t, NewPool, workers)
+			defer e.Shutdown()
+			body(t, e, e.(*pool))
+		})
+	}
+}
+
 func parkedAll(p *pool) {
 	for p.idle.Load() != int32(p.n) {
 		runtime.Gosched()
@@ -69,48 +81,43 @@ func parkedAll(p *pool) {
 // (no worker was woken for it). A callback queued during a hold goes to a
 // worker's own goroutine, and runs.
 func TestRunWokenRunsTheStepOnTheCaller(t *testing.T) {
-	for _, workers := range []int{1, 2} {
-		t.Run(map[int]string{1: "pool", 2: "pool2"}[workers], func(t *testing.T) {
-			e := newEngine(t, NewPool, workers)
-			defer e.Shutdown()
-			p := e.(*pool)
-			h := p.host
-			stop := runInBackground(t, e)
-			defer stop()
+	onPools(t, func(t *testing.T, e Engine, p *pool) {
+		h := p.host
+		stop := runInBackground(t, e)
+		defer stop()
 
-			const rounds = 100
-			var steps atomic.Int32
-			proms := make([]future.Promise[struct{}], rounds)
+		const rounds = 100
+		var steps atomic.Int32
+		proms := make([]future.Promise[struct{}], rounds)
+		for i := range proms {
+			proms[i] = future.NewPromise[struct{}]()
+		}
+		b := startTask(e, h, func(ctx context.Context) {
 			for i := range proms {
-				proms[i] = future.NewPromise[struct{}]()
-			}
-			b := startTask(e, h, func(ctx context.Context) {
-				for i := range proms {
-					assert.NoError(t, task.Of(ctx).Suspend(ctx, proms[i].Future()))
-					steps.Add(1)
-				}
-			})
-			for i := range proms {
-				parkedAll(p)
-				p.HoldWakes()
-				require.NoError(t, proms[i].Resolve(struct{}{}))
-				p.RunWoken()
-				require.Equal(t, int32(i+1), steps.Load(), "round %d: the woken step had not run when RunWoken returned", i)
-			}
-			b.wait(t)
-
-			parkedAll(p)
-			ran := make(chan struct{})
-			p.HoldWakes()
-			e.Submit(func() { close(ran) })
-			p.RunWoken()
-			select {
-			case <-ran:
-			case <-time.After(10 * time.Second):
-				t.Fatal("a callback posted during a hold never ran")
+				assert.NoError(t, task.Of(ctx).Suspend(ctx, proms[i].Future()))
+				steps.Add(1)
 			}
 		})
-	}
+		for i := range proms {
+			parkedAll(p)
+			p.HoldWakes()
+			require.NoError(t, proms[i].Resolve(struct{}{}))
+			p.RunWoken()
+			require.Equal(t, int32(i+1), steps.Load(), "round %d: the woken step had not run when RunWoken returned", i)
+		}
+		b.wait(t)
+
+		parkedAll(p)
+		ran := make(chan struct{})
+		p.HoldWakes()
+		e.Submit(func() { close(ran) })
+		p.RunWoken()
+		select {
+		case <-ran:
+		case <-time.After(10 * time.Second):
+			t.Fatal("a callback posted during a hold never ran")
+		}
+	})
 }
 
 // TestHeldWakesAreNeverLost: goroutines that wake tasks under holds, posts
@@ -118,54 +125,49 @@ func TestRunWokenRunsTheStepOnTheCaller(t *testing.T) {
 // finishes, and the pool stops and shuts down with no goroutine left
 // (goleak).
 func TestHeldWakesAreNeverLost(t *testing.T) {
-	for _, workers := range []int{1, 2} {
-		t.Run(map[int]string{1: "pool", 2: "pool2"}[workers], func(t *testing.T) {
-			e := newEngine(t, NewPool, workers)
-			defer e.Shutdown()
-			p := e.(*pool)
-			h := p.host
-			stop := runInBackground(t, e)
+	onPools(t, func(t *testing.T, e Engine, p *pool) {
+		h := p.host
+		stop := runInBackground(t, e)
 
-			const tasks, rounds = 20, 200
-			chans := make([]chan future.Promise[struct{}], tasks)
-			bodies := make([]*bodyFunc, tasks)
-			for i := range chans {
-				chans[i] = make(chan future.Promise[struct{}], 1)
-				bodies[i] = startTask(e, h, func(ctx context.Context) {
-					for r := range rounds {
-						pr := future.NewPromise[struct{}]()
-						chans[i] <- pr
-						if r%7 == 0 {
-							e.Submit(func() {}) // a callback among the steps
-						}
-						assert.NoError(t, task.Of(ctx).Suspend(ctx, pr.Future()))
+		const tasks, rounds = 20, 200
+		chans := make([]chan future.Promise[struct{}], tasks)
+		bodies := make([]*bodyFunc, tasks)
+		for i := range chans {
+			chans[i] = make(chan future.Promise[struct{}], 1)
+			bodies[i] = startTask(e, h, func(ctx context.Context) {
+				for r := range rounds {
+					pr := future.NewPromise[struct{}]()
+					chans[i] <- pr
+					if r%7 == 0 {
+						e.Submit(func() {}) // a callback among the steps
 					}
-				})
-			}
-			var wg sync.WaitGroup
-			for i := range chans {
-				wg.Go(func() {
-					for r := range rounds {
-						pr := <-chans[i]
-						if r%3 == 0 {
-							require.NoError(t, pr.Resolve(struct{}{})) // an ordinary wake
-							continue
-						}
-						p.HoldWakes()
-						require.NoError(t, pr.Resolve(struct{}{}))
-						p.RunWoken()
+					assert.NoError(t, task.Of(ctx).Suspend(ctx, pr.Future()))
+				}
+			})
+		}
+		var wg sync.WaitGroup
+		for i := range chans {
+			wg.Go(func() {
+				for r := range rounds {
+					pr := <-chans[i]
+					if r%3 == 0 {
+						require.NoError(t, pr.Resolve(struct{}{})) // an ordinary wake
+						continue
 					}
-				})
-			}
-			for range 5 { // pauses while the wakes go on
-				stop()
-				stop = runInBackground(t, e)
-			}
-			for _, b := range bodies {
-				b.wait(t)
-			}
-			wg.Wait()
+					p.HoldWakes()
+					require.NoError(t, pr.Resolve(struct{}{}))
+					p.RunWoken()
+				}
+			})
+		}
+		for range 5 { // pauses while the wakes go on
 			stop()
-		})
-	}
+			stop = runInBackground(t, e)
+		}
+		for _, b := range bodies {
+			b.wait(t)
+		}
+		wg.Wait()
+		stop()
+	})
 }

@@ -233,7 +233,8 @@ func (p *pool) HoldWakes() { p.holding.Add(1) }
 // up (see worker.help). So a message read on Go's netpoller is answered
 // by the goroutine that read it, as with a goroutine per connection,
 // without the wake of a second thread. bench/cmd/echoserver -engine=pool,
-// 1 connection, 1 KiB: see loop/streams' package doc for the numbers.
+// 1 connection, 1 KiB (the report's workload 10d), p50 over 5
+// interleaved rounds: 47 -> 35 us (Go net 27).
 func (p *pool) RunWoken() {
 	p.holding.Add(-1)
 	if !p.claimable() {
@@ -280,15 +281,28 @@ func (p *pool) giveBack(w *worker) {
 		p.handBack(w)
 		return
 	}
-	w.isParked = true
-	p.parked = append(p.parked, w)
-	idle := p.idle.Add(1)
+	idle := p.addParkedLocked(w)
 	p.idleMu.Unlock()
 	if p.workFor(w) {
 		p.unparkOne()
 	}
+	p.wentIdle(idle)
+}
+
+// addParkedLocked puts w in the parked list and counts it idle, returning
+// how many are idle now. The caller holds idleMu, and looks for work
+// after it (see park).
+func (p *pool) addParkedLocked(w *worker) int32 {
+	w.isParked = true
+	p.parked = append(p.parked, w)
+	return p.idle.Add(1)
+}
+
+// wentIdle tells Run, once idle counts every worker, to check for
+// quiescence (virtual time) or for the end of its pause.
+func (p *pool) wentIdle(idle int32) {
 	if idle == int32(p.n) && (p.drv.Virtual || p.stopping.Load()) {
-		p.drv.Unpark() // as in park
+		p.drv.Unpark()
 	}
 }
 

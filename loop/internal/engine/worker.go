@@ -407,9 +407,7 @@ func (w *worker) drainAll() {
 func (w *worker) park() {
 	p := w.p
 	p.idleMu.Lock()
-	w.isParked = true
-	p.parked = append(p.parked, w)
-	idle := p.idle.Add(1)
+	idle := p.addParkedLocked(w)
 	p.idleMu.Unlock()
 	if p.workFor(w) {
 		p.idleMu.Lock()
@@ -429,8 +427,6 @@ func (w *worker) park() {
 		<-w.wake // an unpark chose this worker first: take its token
 		return
 	}
-	if idle == int32(p.n) && (p.drv.Virtual || p.stopping.Load()) {
-		p.drv.Unpark() // Run checks for quiescence, or the end of its pause
-	}
+	p.wentIdle(idle)
 	<-w.wake
 }

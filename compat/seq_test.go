@@ -84,14 +84,23 @@ func TestFromSeqFailures(t *testing.T) {
 		t.Run("cancellation reaches the step being awaited", func(t *testing.T) {
 			cause := errors.New("stop")
 			gate := future.NewPromise[int]()
+			// The generator must have started before the cancellation: on
+			// the pool the new task's first step may come after this
+			// task's Sleep(0), and a task cancelled before it starts never
+			// runs its body, as in asyncio.
+			started := future.NewPromise[struct{}]()
 			_, err := loop.RunUntilComplete(context.Background(), l, future.Coroutine[int](func(ctx context.Context) (int, error) {
 				var cleaned bool
 				f := loop.CreateTask(l, compat.FromSeq(func(yield func(compat.Step) bool) (int, error) {
 					var v int
+					_ = started.Resolve(struct{}{})
 					ok := yield(compat.Into(gate.Future(), &v))
 					cleaned = !ok
 					return v, nil
 				}))
+				if _, err := future.Await(ctx, started.Future()); err != nil {
+					return 0, err
+				}
 				for !f.IsDone() {
 					if err := loop.Sleep(ctx, 0); err != nil {
 						return 0, err

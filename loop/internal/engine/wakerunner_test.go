@@ -56,7 +56,6 @@ func runInBackground(t *testing.T, e Engine) (stop func()) {
 	}
 }
 
-// parkedAll waits until every worker of p is parked.
 // onPools runs body on a pool of one worker and on a pool of two, each
 // shut down when body returns.
 func onPools(t *testing.T, body func(t *testing.T, e Engine, p *pool)) {
@@ -69,6 +68,7 @@ func onPools(t *testing.T, body func(t *testing.T, e Engine, p *pool)) {
 	}
 }
 
+// parkedAll waits until every worker of p is parked.
 func parkedAll(p *pool) {
 	for p.idle.Load() != int32(p.n) {
 		runtime.Gosched()
@@ -92,12 +92,20 @@ func TestRunWokenRunsTheStepOnTheCaller(t *testing.T) {
 		for i := range proms {
 			proms[i] = future.NewPromise[struct{}]()
 		}
+		// The first round must find the task parked on its promise: all
+		// workers idle before its first step has run (a worker not yet
+		// given it) would let the promise resolve with no one waiting.
+		// Once the step has begun, the workers are all idle only after
+		// it has ended, in the Suspend.
+		started := make(chan struct{})
 		b := startTask(e, h, func(ctx context.Context) {
+			close(started)
 			for i := range proms {
 				assert.NoError(t, task.Of(ctx).Suspend(ctx, proms[i].Future()))
 				steps.Add(1)
 			}
 		})
+		<-started
 		for i := range proms {
 			parkedAll(p)
 			p.HoldWakes()

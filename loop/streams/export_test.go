@@ -15,3 +15,14 @@ func OnPoller(w *Writer) bool {
 	defer w.s.mu.Unlock()
 	return w.s.pl != nil
 }
+
+// HeldReadBytes reports the capacity of the read buffers the stream
+// behind w keeps between reads (those of its read goroutine aside).
+func HeldReadBytes(w *Writer) int {
+	w.s.mu.Lock()
+	defer w.s.mu.Unlock()
+	return cap(w.s.rbuf) + cap(w.s.rb)
+}
+
+// MinReadChunk is the size of the read buffer a stream keeps.
+const MinReadChunk = minReadChunk

@@ -85,7 +85,7 @@ func (s *stream) readReadyLocked() (changed bool) {
 			s.rsize = minReadChunk
 		}
 		if len(s.rb) == 0 {
-			s.rb = make([]byte, s.rsize)
+			s.rb = getReadBuf(s.rsize)
 		}
 		b := s.rb
 		n, err := rawRead(s.fd, b)
@@ -99,12 +99,14 @@ func (s *stream) readReadyLocked() (changed bool) {
 				return true
 			}
 			if !full && !s.hup {
+				s.idleReadBufLocked()
 				return true
 			}
 			continue
 		}
 		switch {
 		case errors.Is(err, unix.EAGAIN):
+			s.idleReadBufLocked()
 			return changed
 		case errors.Is(err, unix.EINTR):
 			continue
@@ -116,6 +118,16 @@ func (s *stream) readReadyLocked() (changed bool) {
 		s.rdDone = true
 		s.rb = nil
 		return true
+	}
+}
+
+// idleReadBufLocked gives back the buffer for the next read if it is
+// large, once the socket has nothing more to read: the next readiness
+// takes one again (see readbuf.go).
+func (s *stream) idleReadBufLocked() {
+	if large(s.rb) {
+		putReadBuf(s.rb)
+		s.rb = nil
 	}
 }
 

@@ -157,8 +157,11 @@ func (s *stream) readLoop() {
 	defer s.readReturned()
 	nc := s.conn()
 	size := minReadChunk
-	b := make([]byte, size)
+	var b []byte
 	for {
+		if len(b) == 0 {
+			b = getReadBuf(size)
+		}
 		n, err := nc.Read(b)
 		size = nextReadSize(n, len(b), size)
 		s.mu.Lock()
@@ -245,26 +248,31 @@ func (s *stream) readReturned() {
 }
 
 // takeChunkLocked adds the chunk p just read to the read buffer and
-// returns the buffer, of size bytes, for the next read. When everything
-// received before has been read (an echo's usual case) p becomes the read
-// buffer as it is and the old, empty one comes back for the next read, so
-// the bytes are not copied: the two buffers take turns (the copy was 12%
-// of the single-thread engine's CPU in the 64 KiB echo profile). Every
-// Reader method copies out of the buffer, so nothing else refers to it.
+// returns the buffer, of size bytes, for the next read, or nil if the
+// reader is to take one with getReadBuf. When everything received before
+// has been read (an echo's usual case) p becomes the read buffer as it is
+// and the old, empty one comes back for the next read, so the bytes are
+// not copied: the two buffers take turns (the copy was 12% of the
+// single-thread engine's CPU in the 64 KiB echo profile). Every Reader
+// method copies out of the buffer, so nothing else refers to it.
 func (s *stream) takeChunkLocked(p []byte, size int) []byte {
 	if s.roff < len(s.rbuf) {
 		s.appendLocked(p)
 		if cap(p) >= size {
 			return p[:size]
 		}
-		return make([]byte, size)
+		putReadBuf(p) // its bytes are copied; too small for the next read
+		return nil
 	}
 	old := s.rbuf
 	s.rbuf, s.roff = p, 0
 	if cap(old) >= size {
 		return old[:size]
 	}
-	return make([]byte, size)
+	if old != nil {
+		putReadBuf(old)
+	}
+	return nil
 }
 
 // appendLocked adds p to the read buffer, moving the unread bytes to the
@@ -305,7 +313,13 @@ func (s *stream) consumeLocked(n int) []byte {
 func (s *stream) dropLocked(n int) {
 	s.roff += n
 	if s.roff == len(s.rbuf) {
-		s.rbuf, s.roff = s.rbuf[:0], 0
+		if large(s.rbuf) {
+			// Read out: a large buffer goes back (see readbuf.go).
+			putReadBuf(s.rbuf)
+			s.rbuf, s.roff = nil, 0
+		} else {
+			s.rbuf, s.roff = s.rbuf[:0], 0
+		}
 	}
 	if s.paused && len(s.rbuf)-s.roff <= s.limit {
 		s.resumeLocked()

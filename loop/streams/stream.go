@@ -269,9 +269,7 @@ func (s *stream) takeChunkLocked(p []byte, size int) []byte {
 	if cap(old) >= size {
 		return old[:size]
 	}
-	if old != nil {
-		putReadBuf(old)
-	}
+	putReadBuf(old)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"testing"
@@ -332,5 +333,62 @@ func TestServeForeverCloseClientsAndAbortClients(t *testing.T) {
 			return struct{}{}, srv.WaitClosed(ctx)
 		})
 		require.NoError(t, err)
+	})
+}
+
+// A peer that sends its last bytes and its FIN at once: the stream reads
+// the bytes, then EOF, even when both are queued before it first reads
+// (the read that returns the bytes takes the FIN, and no readiness edge
+// comes for it).
+func TestDataAndEOFArrivingTogether(t *testing.T) {
+	eachEngine(t, func(t *testing.T, l *loop.Loop) {
+		got, err := run(l, func(ctx context.Context) ([]string, error) {
+			srv := serve(ctx, t, func(ctx context.Context, r *streams.Reader, w *streams.Writer) error {
+				all, err := r.Read(ctx, -1)
+				if err != nil {
+					return err
+				}
+				return w.Write(all)
+			})
+			defer srv.Close()
+			addr := srv.Addr().String()
+			var out []string
+			for i := range 20 {
+				echoed := future.NewPromise[string]()
+				go func() {
+					c, err := net.Dial("tcp", addr)
+					if err != nil {
+						_ = echoed.Reject(err)
+						return
+					}
+					defer c.Close()
+					_ = c.SetDeadline(time.Now().Add(10 * time.Second)) // a lost EOF fails, not hangs
+					_, err = fmt.Fprintf(c, "message %d", i)
+					if err == nil {
+						err = c.(*net.TCPConn).CloseWrite()
+					}
+					var b []byte
+					if err == nil {
+						b, err = io.ReadAll(c)
+					}
+					if err != nil {
+						_ = echoed.Reject(err)
+						return
+					}
+					_ = echoed.Resolve(string(b))
+				}()
+				s, err := future.Await(ctx, echoed.Future())
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, s)
+			}
+			return out, nil
+		})
+		require.NoError(t, err)
+		require.Len(t, got, 20)
+		for i, s := range got {
+			assert.Equal(t, fmt.Sprintf("message %d", i), s)
+		}
 	})
 }

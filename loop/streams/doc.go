@@ -52,7 +52,12 @@
 // socket back to Go as a net.Conn; other OSes; loop.WithPortableIO) a
 // stream has a read goroutine, which reads into its buffer (starting at 4
 // KiB, doubling when a read fills it, up to asyncio's 256 KiB) and pauses
-// once more than twice the limit is buffered, and a write goroutine,
+// once more than twice the limit is buffered; on Unix it reads TCP and
+// Unix sockets through syscall.RawConn, so that it gives a grown buffer
+// back while it waits for the socket (a connection that took one 256 KiB
+// burst and went quiet then holds 76 KB of heap and stacks on the pool,
+// against 207 KB reading through net.Conn and 69 KB for Go net's echo).
+// It also has a write goroutine,
 // started only when a write must wait (on Unix, Write first tries the
 // socket itself without waiting, as asyncio's transport does). They block
 // in Go's runtime netpoller, which is already a reactor (epoll, kqueue,

@@ -26,3 +26,8 @@ func HeldReadBytes(w *Writer) int {
 
 // MinReadChunk is the size of the read buffer a stream keeps.
 const MinReadChunk = minReadChunk
+
+// WaitingReadBytes reports the capacity of the buffer the read goroutine
+// of the stream behind w holds while it waits for its socket, or -1 if it
+// is not waiting (or has no RawConn read: TLS, off Unix, on the poller).
+func WaitingReadBytes(w *Writer) int { return int(w.s.waitHeld.Load()) }

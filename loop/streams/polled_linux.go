@@ -96,6 +96,7 @@ func (s *stream) readReadyLocked() (changed bool) {
 			changed = true
 			if len(s.rbuf)-s.roff > 2*s.limit {
 				s.paused, s.rdPending = true, true
+				s.idleReadBufLocked() // for as long as the reader takes
 				return true
 			}
 			if !full && !s.hup {
@@ -124,12 +125,7 @@ func (s *stream) readReadyLocked() (changed bool) {
 // idleReadBufLocked gives back the buffer for the next read if it is
 // large, once the socket has nothing more to read: the next readiness
 // takes one again (see readbuf.go).
-func (s *stream) idleReadBufLocked() {
-	if large(s.rb) {
-		putReadBuf(s.rb)
-		s.rb = nil
-	}
-}
+func (s *stream) idleReadBufLocked() { s.rb = dropLarge(s.rb) }
 
 // sendLocked writes what the socket takes of p now and returns how much
 // that was; a failure sets werr.

@@ -60,5 +60,15 @@ func putReadBuf(b []byte) {
 	}
 }
 
+// dropLarge gives b back to its pool and returns nil if b is large, and
+// returns b otherwise: what a reader keeps while it waits.
+func dropLarge(b []byte) []byte {
+	if large(b) {
+		putReadBuf(b)
+		return nil
+	}
+	return b
+}
+
 // large reports whether b holds more than a stream keeps while idle.
 func large(b []byte) bool { return cap(b) > minReadChunk }

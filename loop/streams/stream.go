@@ -45,6 +45,10 @@ type stream struct {
 	limit     int
 	high, low int
 	unreg     func() // removes the loop's closer; nil outside a loop
+	// waitHeld is the capacity of the buffer the read goroutine holds
+	// while it waits for the socket, or -1 while it does not wait
+	// (rawread_unix.go; a test's view).
+	waitHeld atomic.Int32
 
 	mu sync.Mutex // protects every field below
 
@@ -118,6 +122,7 @@ func hostStream(h *task.Host, nc net.Conn, cfg *config) *stream {
 		closed: future.NewPromise[struct{}](),
 	}
 	s.ncp.Store(&nc)
+	s.waitHeld.Store(-1)
 	// The write goroutine starts at the first write that must wait
 	// (kickWriter), so an idle connection costs one goroutine, not three;
 	// it counts as live from the start so that closed cannot resolve
@@ -156,6 +161,9 @@ func (s *stream) readLoop() {
 	defer s.loopEnded()
 	defer s.readReturned()
 	nc := s.conn()
+	if s.readRaw(nc) {
+		return
+	}
 	size := minReadChunk
 	var b []byte
 	for {
@@ -164,55 +172,72 @@ func (s *stream) readLoop() {
 		}
 		n, err := nc.Read(b)
 		size = nextReadSize(n, len(b), size)
-		s.mu.Lock()
-		if n > 0 {
-			b = s.takeChunkLocked(b[:n], size)
+		var pause, stop bool
+		b, pause, stop = s.took(b, n, err, size)
+		if pause {
+			b = dropLarge(b) // for as long as the reader takes
 		}
-		if err != nil && s.upgrading && !s.shut && errors.Is(err, os.ErrDeadlineExceeded) {
-			s.mu.Unlock()
-			return // StartTLS stopped the reading: its goroutine reads next
-		}
-		if err != nil {
-			if s.shut || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
-				s.eof = true // our own close reads as EOF, as asyncio's feed_eof
-			} else {
-				s.rerr = err
-			}
-		}
-		w := s.takeWaiterLocked()
-		pause := err == nil && len(s.rbuf)-s.roff > 2*s.limit
-		s.paused = pause
-		s.mu.Unlock()
-		switch {
-		case w.Future() == nil:
-		case s.runner != nil:
-			// Run the task just woken here, on an idle worker, as a
-			// goroutine per connection would (see pool.RunWoken).
-			s.runner.HoldWakes()
-			wake(w)
-			s.runner.RunWoken()
-		default:
-			wake(w)
-			// Let the task just woken run now, on this thread: its
-			// loop was put next in line here, but this goroutine's
-			// next Read (a system call that finds nothing and parks)
-			// would come first, while the scheduler woke another thread
-			// to take the loop. bench/cmd/echoserver, 10 conns, 5
-			// interleaved rounds, medians: -engine=single-portable
-			// 26.6 -> 24.7 us a request at 1 KiB.
-			runtime.Gosched()
-		}
-		if err != nil {
+		if stop || pause && !s.waitResume() {
 			return
 		}
-		if pause {
-			select {
-			case <-s.resume: // the reader took enough (maybeResumeLocked), or StartTLS
-			case <-s.quit: // closed meanwhile
-				return
-			}
+	}
+}
+
+// waitResume waits for a pause of the reading to end, and reports false
+// if the stream closed first.
+func (s *stream) waitResume() bool {
+	select {
+	case <-s.resume: // the reader took enough (maybeResumeLocked), or StartTLS
+		return true
+	case <-s.quit: // closed meanwhile
+		return false
+	}
+}
+
+// took hands the stream what a read of b got, n bytes and err, and
+// wakes the pending read. It returns the buffer for the next read (of
+// size bytes, or nil: take one with getReadBuf), whether reading is to
+// pause for the buffer to drain, and whether it has ended.
+func (s *stream) took(b []byte, n int, err error, size int) (next []byte, pause, stop bool) {
+	s.mu.Lock()
+	if n > 0 {
+		b = s.takeChunkLocked(b[:n], size)
+	}
+	if err != nil && s.upgrading && !s.shut && errors.Is(err, os.ErrDeadlineExceeded) {
+		s.mu.Unlock()
+		return b, false, true // StartTLS stopped the reading: its goroutine reads next
+	}
+	if err != nil {
+		if s.shut || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
+			s.eof = true // our own close reads as EOF, as asyncio's feed_eof
+		} else {
+			s.rerr = err
 		}
 	}
+	w := s.takeWaiterLocked()
+	pause = err == nil && len(s.rbuf)-s.roff > 2*s.limit
+	s.paused = pause
+	s.mu.Unlock()
+	switch {
+	case w.Future() == nil:
+	case s.runner != nil:
+		// Run the task just woken here, on an idle worker, as a
+		// goroutine per connection would (see pool.RunWoken).
+		s.runner.HoldWakes()
+		wake(w)
+		s.runner.RunWoken()
+	default:
+		wake(w)
+		// Let the task just woken run now, on this thread: its
+		// loop was put next in line here, but this goroutine's
+		// next Read (a system call that finds nothing and parks)
+		// would come first, while the scheduler woke another thread
+		// to take the loop. bench/cmd/echoserver, 10 conns, 5
+		// interleaved rounds, medians: -engine=single-portable
+		// 26.6 -> 24.7 us a request at 1 KiB.
+		runtime.Gosched()
+	}
+	return b, pause, err != nil
 }
 
 // nextReadSize is the size of the buffer for the read after one that got

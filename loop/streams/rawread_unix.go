@@ -1,0 +1,97 @@
+//go:build unix
+
+package streams
+
+import (
+	"io"
+	"net"
+	"os"
+	"syscall"
+)
+
+// readRaw runs the read goroutine's loop, if nc is a TCP or Unix stream
+// socket, and reports whether it did; readLoop reads any other connection
+// (TLS, a net.Pipe) with nc.Read. It makes the system calls nc.Read would
+// (a read, and the one that meets EAGAIN before the wait), through
+// syscall.RawConn.Read, whose callback sees the EAGAIN: a large buffer
+// then goes back to its pool for the wait (see readbuf.go), where
+// nc.Read would hold it until data came. Nothing but the read runs inside
+// the callback, which holds the descriptor: a handler run there that
+// closed its stream would wait for itself.
+//
+// The read that meets EAGAIN stays, though a read that does not fill the
+// buffer has mostly emptied the socket (the single-thread loop's poller
+// stops there) and skipping it cut the pool's system calls a request
+// from 3.35 to 2.40. Without the poller's hangup flag that is not safe: a
+// FIN queued behind the data is taken by the read that returns the data,
+// EOF is only reported by the next read, and no readiness edge comes for
+// it, so the wait never ends (TestEchoOverTCP/pool hung once in about 30
+// runs that way; TestDataAndEOFArrivingTogether guards it).
+func (s *stream) readRaw(nc net.Conn) bool {
+	rc := socketOf(nc)
+	if rc == nil {
+		return false
+	}
+	r := &rawReader{s: s, nc: nc, size: minReadChunk}
+	r.fn = r.read
+	for {
+		if err := rc.Read(r.fn); err != nil {
+			r.n, r.err = 0, err // a deadline (StartTLS), or closed
+		}
+		if r.n > 0 {
+			r.size = nextReadSize(r.n, len(r.b), r.size)
+		}
+		var pause, stop bool
+		r.b, pause, stop = s.took(r.b, r.n, r.err, r.size)
+		if pause {
+			r.b = dropLarge(r.b) // for as long as the reader takes
+		}
+		if stop || pause && !s.waitResume() {
+			return true
+		}
+	}
+}
+
+// rawReader is readRaw's state, which its callback fills in.
+type rawReader struct {
+	s    *stream
+	nc   net.Conn
+	fn   func(fd uintptr) bool // read, bound once
+	b    []byte                // the buffer for the next read; empty: take one
+	size int                   // its size, as nextReadSize grows it
+	n    int                   // what the last read got
+	err  error
+}
+
+// read is the RawConn.Read callback: one read into r.b, or, if the socket
+// has nothing, false to wait for it.
+func (r *rawReader) read(fd uintptr) bool {
+	for {
+		if len(r.b) == 0 {
+			r.b = getReadBuf(r.size)
+		}
+		n, errno := syscall.Read(int(fd), r.b)
+		switch {
+		case errno == syscall.EINTR:
+			continue
+		case errno == syscall.EAGAIN || errno == syscall.EWOULDBLOCK:
+			r.b = dropLarge(r.b) // the wait may be long
+			r.s.waitHeld.Store(int32(cap(r.b)))
+			return false
+		case errno != nil:
+			r.n, r.err = 0, r.opError(errno)
+		case n == 0:
+			r.n, r.err = 0, io.EOF
+		default:
+			r.n, r.err = n, nil
+		}
+		r.s.waitHeld.Store(-1)
+		return true
+	}
+}
+
+// opError is the error net.Conn's Read reports for errno.
+func (r *rawReader) opError(errno error) error {
+	la := r.nc.LocalAddr()
+	return &net.OpError{Op: "read", Net: la.Network(), Source: la, Addr: r.nc.RemoteAddr(), Err: os.NewSyscallError("read", errno)}
+}

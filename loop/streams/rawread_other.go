@@ -2,8 +2,7 @@
 
 package streams
 
-import "net"
-
-// readRaw reads nothing off Unix (Windows sockets complete reads through
-// IOCP, and a RawConn's Read cannot wait there): readLoop uses nc.Read.
-func (s *stream) readRaw(net.Conn) bool { return false }
+// startReading starts the stream's read goroutine. Off Unix it reads with
+// nc.Read (Windows sockets complete reads through IOCP, and a RawConn's
+// Read cannot wait there), holding its buffer while it waits.
+func (s *stream) startReading() { go s.readLoop() }

@@ -147,7 +147,7 @@ func hostStream(h *task.Host, nc net.Conn, cfg *config) *stream {
 	}
 	if !polled {
 		s.tryWrite = rawWriter(nc) // before the stream is handed out
-		go s.readLoop()
+		s.startReading()
 	}
 	if lateClose {
 		s.abort()
@@ -161,9 +161,6 @@ func (s *stream) readLoop() {
 	defer s.loopEnded()
 	defer s.readReturned()
 	nc := s.conn()
-	if s.readRaw(nc) {
-		return
-	}
 	size := minReadChunk
 	var b []byte
 	for {

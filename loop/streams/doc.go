@@ -55,7 +55,7 @@
 // once more than twice the limit is buffered; on Unix it reads TCP and
 // Unix sockets through syscall.RawConn, so that it gives a grown buffer
 // back while it waits for the socket (a connection that took one 256 KiB
-// burst and went quiet then holds 76 KB of heap and stacks on the pool,
+// burst and went quiet then holds 75 KB of heap and stacks on the pool,
 // against 207 KB reading through net.Conn and 69 KB for Go net's echo).
 // It also has a write goroutine,
 // started only when a write must wait (on Unix, Write first tries the
@@ -90,30 +90,32 @@
 // (request/response, the servers interleaved in one run, 5 rounds in a
 // rotating order, medians; server CPU per request from /proc; Go net is
 // a goroutine per connection in the same binary; the Python servers are
-// bench/python/echo_server.py), the run of 2026-12-07 15:56 UTC, time
+// bench/python/echo_server.py), the run of 2026-12-07 23:38 UTC, time
 // per request as a multiple of Go net's:
 //
 //	10 conns, 1 KiB       time    CPU/req
-//	  Go net              1.00x   15.9 µs
-//	  single-thread       1.12x   13.7 µs   (2.00x before the poller)
-//	  pool                1.14x   20.7 µs
-//	  uvloop protocol     1.07x   12.2 µs
-//	  uvloop streams      1.22x   14.4 µs
-//	  asyncio streams     4.22x   79.4 µs
-//	1 conn, 1 KiB, p50    Go net 37 µs, single-thread 45 µs (1.22x),
-//	                      pool 39 µs (1.05x), uvloop protocol 44 µs
-//	10 conns, 64 KiB      single-thread 1.25x, pool 1.11x, uvloop
-//	                      streams 1.97x (the echo reads with ReadInto,
+//	  Go net              1.00x   12.8 µs
+//	  single-thread       1.26x   11.4 µs   (2.00x before the poller)
+//	  pool                1.22x   15.7 µs
+//	  uvloop protocol     1.26x   10.6 µs
+//	  uvloop streams      1.39x   12.9 µs
+//	  asyncio streams     5.09x   69.0 µs
+//	1 conn, 1 KiB, p50    Go net 35 µs, single-thread 37 µs (1.06x),
+//	                      pool 29 µs (0.83x), uvloop protocol 41 µs
+//	10 conns, 64 KiB      single-thread 1.23x, pool 1.16x, uvloop
+//	                      streams 1.86x (the echo reads with ReadInto,
 //	                      as Go net's reads into one buffer)
-//	10,000 idle conns     Go net 4.4 KB each, single-thread 7.6 KB,
-//	                      pool 10.9 KB
+//	10,000 idle conns     Go net 4.2 KB each, single-thread 7.6 KB,
+//	                      pool 11.2 KB
 //
 // Runs on this shared machine move by 15-30%: compare within one run.
-// In five report runs of that day (the last one, at 17:41, of the same
-// code), the 1 KiB rows were 1.10-1.27x Go net's time (single-thread) and
-// 1.09-1.29x (pool), the single-thread loop 0.86-1.27x uvloop's protocol
-// server, and the 1-connection p50 1.22-1.52x (single-thread) and
-// 0.93-1.52x (pool). The single-thread loop is one thread: with its
+// In seven report runs of that day, the 1 KiB rows were 1.10-1.27x Go
+// net's time (single-thread) and 1.09-1.29x (pool), the single-thread
+// loop 0.86-1.27x uvloop's protocol server, and the 1-connection p50
+// 1.06-1.52x (single-thread) and 0.81-1.52x (pool). The pool's extra
+// CPU is in user space (6.1-6.5 µs a request against Go net's 4.2-4.8,
+// kernel time equal): the task machinery a message passes through.
+// The single-thread loop is one thread: with its
 // client on the same two cores it leaves more of the machine idle than
 // Go net (17% against 7% in one measurement), as uvloop does, though it
 // spends less CPU per request and makes fewer system calls (2.3 against
@@ -122,6 +124,11 @@
 // woken handler before reading the next ready socket, as uvloop's
 // protocol callbacks do, and polling without waiting 5 or 20 times before
 // a blocking wait were both tried, and changed nothing or made it slower.
+// On the pool, skipping the read that meets EAGAIN after a short one, as
+// the poller does, cut its system calls from 3.35 to 2.40 a request, but
+// is unsafe without epoll's hangup flag, which Go's netpoller does not
+// show (a FIN queued behind the data brings no readiness edge of its
+// own), so it was not kept.
 //
 // For a network service, the single-thread engine has the lower CPU per
 // request and p99 latency, and its handlers need no locks; the pool uses

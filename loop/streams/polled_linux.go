@@ -96,18 +96,18 @@ func (s *stream) readReadyLocked() (changed bool) {
 			changed = true
 			if len(s.rbuf)-s.roff > 2*s.limit {
 				s.paused, s.rdPending = true, true
-				s.idleReadBufLocked() // for as long as the reader takes
+				s.rb = dropLarge(s.rb) // for as long as the reader takes
 				return true
 			}
 			if !full && !s.hup {
-				s.idleReadBufLocked()
+				s.rb = dropLarge(s.rb) // until the next readiness
 				return true
 			}
 			continue
 		}
 		switch {
 		case errors.Is(err, unix.EAGAIN):
-			s.idleReadBufLocked()
+			s.rb = dropLarge(s.rb) // until the next readiness
 			return changed
 		case errors.Is(err, unix.EINTR):
 			continue
@@ -121,11 +121,6 @@ func (s *stream) readReadyLocked() (changed bool) {
 		return true
 	}
 }
-
-// idleReadBufLocked gives back the buffer for the next read if it is
-// large, once the socket has nothing more to read: the next readiness
-// takes one again (see readbuf.go).
-func (s *stream) idleReadBufLocked() { s.rb = dropLarge(s.rb) }
 
 // sendLocked writes what the socket takes of p now and returns how much
 // that was; a failure sets werr.
@@ -230,11 +225,4 @@ func (s *stream) rawConnLocked() (net.Conn, error) {
 	nc, err := net.FileConn(f) // a duplicate of its own
 	_ = f.Close()
 	return nc, err
-}
-
-// opError wraps a system call's error as package net does.
-func (s *stream) opError(op string, err error) error {
-	nc := s.conn()
-	return &net.OpError{Op: op, Net: nc.LocalAddr().Network(), Source: nc.LocalAddr(),
-		Addr: nc.RemoteAddr(), Err: os.NewSyscallError(op, err)}
 }

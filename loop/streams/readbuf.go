@@ -15,10 +15,11 @@ import (
 // 256 KiB echo on each of 1,000 connections, heap and stacks came to
 // 424 KB a connection before and 72 KB after on the single-thread
 // engine, 207 KB and 75 KB on the pool, against 69 KB for Go net's echo
-// with its fixed 64 KiB buffer. The pools keep a stream that stays busy from allocating
-// (and zeroing) a buffer a message; a Put costs the 24-byte slice header
-// it stores. Buffers of minReadChunk stay with their stream, as before:
-// they are what an echo of 1 KiB messages reads with.
+// with its fixed 64 KiB buffer. The pools keep a stream that stays busy
+// from allocating (and zeroing) a buffer a message; a Put costs the
+// 24-byte slice header it stores. Buffers of minReadChunk stay with
+// their stream, as before: they are what an echo of 1 KiB messages reads
+// with.
 //
 // readBufs[i] holds *[]byte of minReadChunk<<i bytes; readBufs[0] is
 // unused.

@@ -132,7 +132,7 @@ func (w *Writer) StartTLS(ctx context.Context, cfg *tls.Config) error {
 		s.flushing = false
 	}
 	s.mu.Unlock()
-	go s.readLoop()
+	s.startReading()
 	if kick {
 		s.kickWriter()
 	}

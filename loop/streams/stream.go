@@ -171,9 +171,6 @@ func (s *stream) readLoop() {
 		size = nextReadSize(n, len(b), size)
 		var pause, stop bool
 		b, pause, stop = s.took(b, n, err, size)
-		if pause {
-			b = dropLarge(b) // for as long as the reader takes
-		}
 		if stop || pause && !s.waitResume() {
 			return
 		}
@@ -193,8 +190,9 @@ func (s *stream) waitResume() bool {
 
 // took hands the stream what a read of b got, n bytes and err, and
 // wakes the pending read. It returns the buffer for the next read (of
-// size bytes, or nil: take one with getReadBuf), whether reading is to
-// pause for the buffer to drain, and whether it has ended.
+// size bytes, or nil: take one with getReadBuf; never a large one if
+// reading pauses), whether reading is to pause for the buffer to drain,
+// and whether it has ended.
 func (s *stream) took(b []byte, n int, err error, size int) (next []byte, pause, stop bool) {
 	s.mu.Lock()
 	if n > 0 {
@@ -215,6 +213,9 @@ func (s *stream) took(b []byte, n int, err error, size int) (next []byte, pause,
 	pause = err == nil && len(s.rbuf)-s.roff > 2*s.limit
 	s.paused = pause
 	s.mu.Unlock()
+	if pause {
+		b = dropLarge(b) // for as long as the reader takes
+	}
 	switch {
 	case w.Future() == nil:
 	case s.runner != nil:

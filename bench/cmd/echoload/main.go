@@ -13,6 +13,17 @@
 // With -idle it opens -conns connections, sends nothing, prints "open N"
 // once all are connected, and holds them until its standard input closes:
 // for measuring what an idle connection costs a server.
+//
+// On Linux the load runs as SCHED_BATCH (-sched=batch, the default there;
+// -sched=normal leaves it at the normal policy). The load and the server
+// share the machine's cores, and at the normal policy the load's threads,
+// woken by the server's responses, preempt the server's threads. A server
+// with one thread then stops serving every connection until it runs
+// again: on 2 cores the single-thread loop's thread was preempted once
+// every 6-7 requests (0.14-0.16 involuntary context switches a request;
+// 0.02-0.05 with the load as batch). A batch thread does not preempt on
+// wakeup; it still gets its share of the CPU, at the scheduler's ticks and
+// on an idle core. bench/cmd/report measures both ways.
 package main
 
 import (
@@ -33,7 +44,19 @@ func main() {
 	duration := flag.Duration("duration", 5*time.Second, "how long to run")
 	idle := flag.Bool("idle", false, "open -conns idle connections and hold them until stdin closes")
 	name := flag.String("name", "", "print one benchmark-format line with this name")
+	sched := flag.String("sched", defaultSched, "the load's scheduling policy: batch (Linux) or normal")
 	flag.Parse()
+	switch *sched {
+	case "normal":
+	case "batch":
+		if err := batchScheduling(); err != nil {
+			fmt.Fprintln(os.Stderr, "echoload:", err)
+			os.Exit(1)
+		}
+	default:
+		fmt.Fprintf(os.Stderr, "echoload: -sched=%q: want batch or normal\n", *sched)
+		os.Exit(2)
+	}
 	if *idle {
 		if err := holdIdle(*addr, *conns); err != nil {
 			fmt.Fprintln(os.Stderr, "echoload:", err)

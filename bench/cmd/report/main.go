@@ -13,9 +13,11 @@
 // The echo workload (workloads 10 and 10m) runs bench/cmd/echoserver on
 // each engine and on Go net, bench/python/echo_server.py on asyncio and
 // uvloop (Debian's python3-uvloop, installed when it can be), and Node's
-// net where node is, each driven by bench/cmd/echoload in turn; the
-// server's CPU per request and memory per idle connection come from /proc
-// (Linux).
+// net where node is, each driven by bench/cmd/echoload in turn (as
+// SCHED_BATCH on Linux, so that the load's wakeups do not preempt the
+// server it measures; workload 10g runs the 1 KiB load again at the normal
+// policy); the server's CPU per request and memory per idle connection
+// come from /proc (Linux).
 //
 // Files written to -out (default bench/results): raw.txt, results.json,
 // table.md, ratios.svg, scaling.svg. With -from raw.txt it redraws them

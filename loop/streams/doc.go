@@ -90,45 +90,50 @@
 // (request/response, the servers interleaved in one run, 5 rounds in a
 // rotating order, medians; server CPU per request from /proc; Go net is
 // a goroutine per connection in the same binary; the Python servers are
-// bench/python/echo_server.py), the run of 2026-12-07 23:38 UTC, time
+// bench/python/echo_server.py), the run of 2026-12-08 00:34 UTC, time
 // per request as a multiple of Go net's:
 //
 //	10 conns, 1 KiB       time    CPU/req
-//	  Go net              1.00x   12.8 µs
-//	  single-thread       1.26x   11.4 µs   (2.00x before the poller)
-//	  pool                1.22x   15.7 µs
-//	  uvloop protocol     1.26x   10.6 µs
-//	  uvloop streams      1.39x   12.9 µs
-//	  asyncio streams     5.09x   69.0 µs
-//	1 conn, 1 KiB, p50    Go net 35 µs, single-thread 37 µs (1.06x),
-//	                      pool 29 µs (0.83x), uvloop protocol 41 µs
-//	10 conns, 64 KiB      single-thread 1.23x, pool 1.16x, uvloop
-//	                      streams 1.86x (the echo reads with ReadInto,
+//	  Go net              1.00x   14.0 µs
+//	  single-thread       0.91x   11.9 µs   (2.00x before the poller)
+//	  pool                1.12x   16.1 µs
+//	  uvloop protocol     0.94x   13.1 µs
+//	  uvloop streams      1.21x   15.9 µs
+//	  asyncio streams     6.20x   89.3 µs
+//	the same, the load at the normal policy (below): single-thread
+//	                      1.13x, pool 1.21x, uvloop protocol 1.10x
+//	1 conn, 1 KiB, p50    Go net 33 µs, single-thread 38 µs (1.15x),
+//	                      pool 40 µs (1.21x), uvloop protocol 41 µs
+//	10 conns, 64 KiB      single-thread 1.03x, pool 1.31x, uvloop
+//	                      streams 1.89x (the echo reads with ReadInto,
 //	                      as Go net's reads into one buffer)
-//	10,000 idle conns     Go net 4.2 KB each, single-thread 7.6 KB,
+//	10,000 idle conns     Go net 4.2 KB each, single-thread 7.9 KB,
 //	                      pool 11.2 KB
 //
-// Runs on this shared machine move by 15-30%: compare within one run.
-// In seven report runs of that day, the 1 KiB rows were 1.10-1.27x Go
-// net's time (single-thread) and 1.09-1.29x (pool), the single-thread
-// loop 0.86-1.27x uvloop's protocol server, and the 1-connection p50
-// 1.06-1.52x (single-thread) and 0.81-1.52x (pool). The pool's extra
-// CPU is in user space (6.1-6.5 µs a request against Go net's 4.2-4.8,
-// kernel time equal): the task machinery a message passes through.
-// The single-thread loop is one thread: with its
-// client on the same two cores it leaves more of the machine idle than
-// Go net (17% against 7% in one measurement), as uvloop does, though it
-// spends less CPU per request and makes fewer system calls (2.3 against
-// Go net's 3.4 a request, counted with perf stat: a short read is taken
-// to have emptied the socket, so no read comes back empty). Running each
-// woken handler before reading the next ready socket, as uvloop's
-// protocol callbacks do, and polling without waiting 5 or 20 times before
-// a blocking wait were both tried, and changed nothing or made it slower.
-// On the pool, skipping the read that meets EAGAIN after a short one, as
-// the poller does, cut its system calls from 3.35 to 2.40 a request, but
-// is unsafe without epoll's hangup flag, which Go's netpoller does not
-// show (a FIN queued behind the data brings no readiness edge of its
-// own), so it was not kept.
+// The load runs as SCHED_BATCH. At the normal policy its threads, woken by
+// the server's responses, preempted the single-thread loop's thread once
+// every 6-7 requests (0.14-0.16 involuntary context switches a request;
+// 0.02-0.05 switches of any kind with the load as batch), and while they
+// ran no connection was served: the loop took 1.10-1.33x Go net's time in
+// nine runs that way, against 0.98x and 0.91x in the two runs with the
+// batch load (the pool: 1.09-1.36x, and 1.19x and 1.12x). Runs on this
+// shared machine move by 15-30%: compare within one run. Against uvloop's
+// protocol server the single-thread loop took 1.02x and 0.97x the time in
+// those two runs: both spend about the same CPU a request, most of it the
+// kernel's, and make the same system calls (a read and a write a request,
+// and an epoll_wait for every 3 or so: 2.38 against 2.45 a request,
+// counted with perf stat; a short read is taken to have emptied the
+// socket, so no read comes back empty). The pool's extra CPU over Go net's
+// is mostly in user space: the task machinery a message passes through (a
+// promise, the wakeup, the borrowed worker, two coroutine switches),
+// spread thinly over some 50 functions. Running each woken handler before
+// reading the next ready socket, as uvloop's protocol callbacks do, and
+// polling without waiting 5 or 20 times before a blocking wait were both
+// tried, and changed nothing or made it slower. On the pool, skipping the
+// read that meets EAGAIN after a short one, as the poller does, cut its
+// system calls from 3.35 to 2.40 a request, but is unsafe without epoll's
+// hangup flag, which Go's netpoller does not show (a FIN queued behind the
+// data brings no readiness edge of its own), so it was not kept.
 //
 // For a network service, the single-thread engine has the lower CPU per
 // request and p99 latency, and its handlers need no locks; the pool uses

@@ -21,9 +21,10 @@
 // with one thread then stops serving every connection until it runs
 // again: on 2 cores the single-thread loop's thread was preempted once
 // every 6-7 requests (0.14-0.16 involuntary context switches a request;
-// 0.02-0.05 with the load as batch). A batch thread does not preempt on
-// wakeup; it still gets its share of the CPU, at the scheduler's ticks and
-// on an idle core. bench/cmd/report measures both ways.
+// 0.02-0.05 switches of any kind with the load as batch). A batch thread
+// does not preempt on wakeup; it still gets its share of the CPU, at the
+// scheduler's ticks and on an idle core. bench/cmd/report measures both
+// ways.
 package main
 
 import (

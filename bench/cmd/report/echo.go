@@ -22,18 +22,18 @@ type echoServer struct {
 }
 
 // echoWorkload is one echo load: connections, each with one request of
-// size bytes in flight, and echoload's -sched ("" for its default: batch
-// on Linux).
+// size bytes in flight, and echoload's -sched ("" for the run's policy,
+// loadPolicy's).
 type echoWorkload struct {
 	id          string
 	conns, size int
 	sched       string
 }
 
-// echoWorkloads: the three loads, with the load as SCHED_BATCH so
-// that it does not preempt the server it measures (see bench/cmd/echoload),
-// and the first again with the load at the normal policy, preempting, as
-// the report ran it before.
+// echoWorkloads: the three loads, with the load as SCHED_BATCH
+// where it can be, so that it does not preempt the server it measures (see
+// bench/cmd/echoload), and the first again with the load at the normal
+// policy, preempting, as the report ran it before.
 var echoWorkloads = []echoWorkload{
 	{"c10-1KiB", 10, 1 << 10, ""},
 	{"c1-1KiB", 1, 1 << 10, ""},
@@ -52,6 +52,22 @@ func echoTools(root, dir string) (server, load string, err error) {
 		}
 	}
 	return server, load, nil
+}
+
+// loadPolicy returns the -sched the run's echo loads take: "batch" where
+// echoload can make itself SCHED_BATCH (Linux, unless something such as a
+// seccomp filter forbids it), found by a load of no connections, and
+// "normal" elsewhere.
+func loadPolicy(loadBin string) string {
+	if runtime.GOOS != "linux" {
+		return "normal"
+	}
+	probe := exec.Command(loadBin, "-sched=batch", "-conns=0", "-duration=0s")
+	if out, err := probe.CombinedOutput(); err != nil {
+		progress(fmt.Sprintf("the echo load runs at the normal policy: -sched=batch failed: %v %s", err, strings.TrimSpace(string(out))))
+		return "normal"
+	}
+	return "batch"
 }
 
 // echoServers lists the servers this machine can run, and a note for each
@@ -214,7 +230,7 @@ func rotated(servers []echoServer, k int) []echoServer {
 // benchmark line per run into raw ("BenchmarkEcho/<workload>/<server>",
 // ns/req, p50-us, p99-us, and cpu-us/req where /proc tells the server's
 // CPU time).
-func runEcho(servers []echoServer, loadBin string, dur time.Duration, raw io.Writer, tag string, t0 time.Time) error {
+func runEcho(servers []echoServer, loadBin, policy string, dur time.Duration, raw io.Writer, tag string, t0 time.Time) error {
 	for _, w := range echoWorkloads {
 		for _, s := range servers {
 			name := "BenchmarkEcho/" + w.id + "/" + s.name
@@ -226,9 +242,11 @@ func runEcho(servers []echoServer, loadBin string, dur time.Duration, raw io.Wri
 			c0 := cpuTicks(pid)
 			args := []string{"-addr=" + srv.addr, "-conns=" + strconv.Itoa(w.conns),
 				"-size=" + strconv.Itoa(w.size), "-duration=" + dur.String(), "-name=" + name}
-			if w.sched != "" {
-				args = append(args, "-sched="+w.sched)
+			sched := w.sched
+			if sched == "" {
+				sched = policy
 			}
+			args = append(args, "-sched="+sched)
 			out, err := exec.Command(loadBin, args...).Output()
 			c1 := cpuTicks(pid)
 			srv.stop()

@@ -103,7 +103,7 @@ func run(quick, echo bool, out string, rounds int, benchtime, bench string) erro
 		progress("python3 not found: the report has no asyncio rows")
 	}
 	var servers []echoServer
-	var loadBin string
+	var loadBin, policy string
 	echoTime, idleConns := time.Second, 10000
 	if quick {
 		echoTime, idleConns = 200*time.Millisecond, 1000
@@ -116,6 +116,7 @@ func run(quick, echo bool, out string, rounds int, benchtime, bench string) erro
 		}
 		var notes []string
 		servers, notes = echoServers(root, serverBin, py)
+		policy = loadPolicy(loadBin)
 		for _, n := range notes {
 			progress(n)
 		}
@@ -137,7 +138,7 @@ func run(quick, echo bool, out string, rounds int, benchtime, bench string) erro
 			}
 		}
 		if echo {
-			if err := runEcho(rotated(servers, r-1), loadBin, echoTime, &raw, tag, started); err != nil {
+			if err := runEcho(rotated(servers, r-1), loadBin, policy, echoTime, &raw, tag, started); err != nil {
 				return fmt.Errorf("%s: echo: %w", tag, err)
 			}
 		}
@@ -149,6 +150,9 @@ func run(quick, echo bool, out string, rounds int, benchtime, bench string) erro
 		}
 	}
 	machine := machineLine(pyVersion, rounds, benchtime)
+	if echo {
+		machine += " Echo load (bench/cmd/echoload): " + map[string]string{"batch": "SCHED_BATCH", "normal": "the normal policy"}[policy] + "; workload 10g at the normal policy."
+	}
 	progress(fmt.Sprintf("done in %s; writing %s", time.Since(started).Round(time.Second), out))
 	rep, err := writeReport(bytes.NewReader(raw.Bytes()), out, machine)
 	if err != nil {

@@ -187,9 +187,9 @@ var targets = []target{
 	{"(15) pool create-and-run at most 1.5x iter.Pull", regexp.MustCompile(`^BenchmarkCoroutineCreateRun/Loop/pool$`), regexp.MustCompile(`^BenchmarkCoroutineCreateRun/iterPull$`), []string{"ns/op"}, 1.5, false},
 	// Issue 17's echo targets, as times per request: at least 0.9x Go
 	// net's requests per second is at most 1/0.9 its time per request.
-	{"(io) single-thread streams at least uvloop's protocol (10 conns, 1 KiB, load as batch)", regexp.MustCompile(`^BenchmarkEcho/c10-1KiB/single$`), regexp.MustCompile(`^BenchmarkEcho/c10-1KiB/uvloop-protocol$`), []string{"ns/req"}, 1, false},
-	{"(io) single-thread streams at least 0.9x Go net (10 conns, 1 KiB, load as batch)", regexp.MustCompile(`^BenchmarkEcho/c10-1KiB/single$`), regexp.MustCompile(`^BenchmarkEcho/c10-1KiB/gonet$`), []string{"ns/req"}, 1 / 0.9, false},
-	{"(io) pool streams at least 0.9x Go net (10 conns, 1 KiB, load as batch)", regexp.MustCompile(`^BenchmarkEcho/c10-1KiB/pool$`), regexp.MustCompile(`^BenchmarkEcho/c10-1KiB/gonet$`), []string{"ns/req"}, 1 / 0.9, false},
+	{"(io) single-thread streams at least uvloop's protocol (10 conns, 1 KiB)", regexp.MustCompile(`^BenchmarkEcho/c10-1KiB/single$`), regexp.MustCompile(`^BenchmarkEcho/c10-1KiB/uvloop-protocol$`), []string{"ns/req"}, 1, false},
+	{"(io) single-thread streams at least 0.9x Go net (10 conns, 1 KiB)", regexp.MustCompile(`^BenchmarkEcho/c10-1KiB/single$`), regexp.MustCompile(`^BenchmarkEcho/c10-1KiB/gonet$`), []string{"ns/req"}, 1 / 0.9, false},
+	{"(io) pool streams at least 0.9x Go net (10 conns, 1 KiB)", regexp.MustCompile(`^BenchmarkEcho/c10-1KiB/pool$`), regexp.MustCompile(`^BenchmarkEcho/c10-1KiB/gonet$`), []string{"ns/req"}, 1 / 0.9, false},
 	// The same three with the load at the normal policy (workload 10g),
 	// where its wakeups preempt the server: shown beside, not instead.
 	{"(io) as above, load at the normal policy: single-thread at least uvloop's protocol", regexp.MustCompile(`^BenchmarkEcho/c10-1KiB-normalsched/single$`), regexp.MustCompile(`^BenchmarkEcho/c10-1KiB-normalsched/uvloop-protocol$`), []string{"ns/req"}, 1, false},

@@ -211,8 +211,8 @@ BenchmarkEchoIdle/single	10000	16000 B/conn
 		"| 10a | echo, 10 connections, 1 KiB: wall time per request | **Echo/c10-1KiB/single** | 25000 | ns/req | – | 2.00x |",
 		"| 10b | echo, 10 connections, 1 KiB: server CPU per request | **Echo/c10-1KiB/pool** | 14.0 | cpu-us/req | – | 1.17x |",
 		"| 10m | memory per idle connection | **EchoIdle/single** | 16000 | B/conn | – | 2.19x |",
-		"| (io) pool streams at least 0.9x Go net (10 conns, 1 KiB, load as batch) | 1.04x | yes |",
-		"| (io) single-thread streams at least uvloop's protocol (10 conns, 1 KiB, load as batch) | 1.79x | no |",
+		"| (io) pool streams at least 0.9x Go net (10 conns, 1 KiB) | 1.04x | yes |",
+		"| (io) single-thread streams at least uvloop's protocol (10 conns, 1 KiB) | 1.79x | no |",
 		// The normal-policy load is a workload of its own, with its own
 		// floor, and its targets do not take the batch load's rows.
 		"| 10g | echo, 10 connections, 1 KiB, load at the normal policy: wall time per request | **Echo/c10-1KiB-normalsched/single** | 15000 | ns/req | – | 1.25x |",

@@ -90,36 +90,36 @@
 // (request/response, the servers interleaved in one run, 5 rounds in a
 // rotating order, medians; server CPU per request from /proc; Go net is
 // a goroutine per connection in the same binary; the Python servers are
-// bench/python/echo_server.py), the run of 2026-12-08 00:34 UTC, time
+// bench/python/echo_server.py), the run of 2026-12-08 00:50 UTC, time
 // per request as a multiple of Go net's:
 //
 //	10 conns, 1 KiB       time    CPU/req
-//	  Go net              1.00x   14.0 µs
-//	  single-thread       0.91x   11.9 µs   (2.00x before the poller)
-//	  pool                1.12x   16.1 µs
-//	  uvloop protocol     0.94x   13.1 µs
-//	  uvloop streams      1.21x   15.9 µs
-//	  asyncio streams     6.20x   89.3 µs
+//	  Go net              1.00x   12.4 µs
+//	  single-thread       1.00x   11.8 µs   (2.00x before the poller)
+//	  pool                1.26x   16.0 µs
+//	  uvloop protocol     0.95x   11.2 µs
+//	  uvloop streams      1.25x   14.2 µs
+//	  asyncio streams     5.47x   69.6 µs
 //	the same, the load at the normal policy (below): single-thread
-//	                      1.13x, pool 1.21x, uvloop protocol 1.10x
-//	1 conn, 1 KiB, p50    Go net 33 µs, single-thread 38 µs (1.15x),
-//	                      pool 40 µs (1.21x), uvloop protocol 41 µs
-//	10 conns, 64 KiB      single-thread 1.03x, pool 1.31x, uvloop
-//	                      streams 1.89x (the echo reads with ReadInto,
+//	                      1.11x, pool 1.25x, uvloop protocol 1.16x
+//	1 conn, 1 KiB, p50    Go net 34 µs, single-thread 37 µs (1.09x),
+//	                      pool 35 µs (1.03x), uvloop protocol 37 µs
+//	10 conns, 64 KiB      single-thread 1.03x, pool 1.20x, uvloop
+//	                      streams 1.90x (the echo reads with ReadInto,
 //	                      as Go net's reads into one buffer)
-//	10,000 idle conns     Go net 4.2 KB each, single-thread 7.9 KB,
-//	                      pool 11.2 KB
+//	10,000 idle conns     Go net 4.4 KB each, single-thread 7.8 KB,
+//	                      pool 11.1 KB
 //
 // The load runs as SCHED_BATCH. At the normal policy its threads, woken by
 // the server's responses, preempted the single-thread loop's thread once
 // every 6-7 requests (0.14-0.16 involuntary context switches a request;
 // 0.02-0.05 switches of any kind with the load as batch), and while they
 // ran no connection was served: the loop took 1.10-1.33x Go net's time in
-// nine runs that way, against 0.98x and 0.91x in the two runs with the
-// batch load (the pool: 1.09-1.36x, and 1.19x and 1.12x). Runs on this
-// shared machine move by 15-30%: compare within one run. Against uvloop's
-// protocol server the single-thread loop took 1.02x and 0.97x the time in
-// those two runs: both spend about the same CPU a request, most of it the
+// ten runs that way, against 0.91-1.00x in the three runs with the batch
+// load (the pool: 1.09-1.36x, and 1.12-1.26x). Runs on this shared machine
+// move by 15-30%: compare within one run. Against uvloop's protocol
+// server the single-thread loop took 0.97-1.05x the time in those three
+// runs: both spend about the same CPU a request, most of it the
 // kernel's, and make the same system calls (a read and a write a request,
 // and an epoll_wait for every 3 or so: 2.38 against 2.45 a request,
 // counted with perf stat; a short read is taken to have emptied the

@@ -61,7 +61,7 @@
 // started only when a write must wait (on Unix, Write first tries the
 // socket itself without waiting, as asyncio's transport does). They block
 // in Go's runtime netpoller, which is already a reactor (epoll, kqueue,
-// IOCP), and wake a waiting task by completing a promise, so the same
+// IOCP), and wake a waiting task by ending its wait, so the same
 // code runs on every platform, TLS included. On the pool, the read
 // goroutine then runs the woken task's step itself, in the place of an
 // idle worker (a worker is woken, as before, when none is idle), so a
@@ -125,7 +125,7 @@
 // counted with perf stat; a short read is taken to have emptied the
 // socket, so no read comes back empty). The pool's extra CPU over Go net's
 // is mostly in user space: the task machinery a message passes through (a
-// promise, the wakeup, the borrowed worker, two coroutine switches),
+// wait, the wakeup, the borrowed worker, two coroutine switches),
 // spread thinly over some 50 functions. Running each woken handler before
 // reading the next ready socket, as uvloop's protocol callbacks do, and
 // polling without waiting 5 or 20 times before a blocking wait were both

@@ -31,3 +31,6 @@ const MinReadChunk = minReadChunk
 // of the stream behind w holds while it waits for its socket, or -1 if it
 // is not waiting (or has no RawConn read: TLS, off Unix, on the poller).
 func WaitingReadBytes(w *Writer) int { return int(w.s.waitHeld.Load()) }
+
+// RaceEnabled is raceEnabled, for the external tests.
+const RaceEnabled = raceEnabled

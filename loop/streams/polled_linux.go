@@ -9,7 +9,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop/internal/poller"
 )
 
@@ -53,7 +52,7 @@ func (s *stream) onReady(ev poller.Event) {
 		s.mu.Unlock() // closed, or taken off by StartTLS
 		return
 	}
-	var w future.Promise[struct{}]
+	var w readWake
 	if ev&poller.Hangup != 0 {
 		s.hup = true // kept: a read after a pause must go on to the EOF
 	}
@@ -70,7 +69,7 @@ func (s *stream) onReady(ev poller.Event) {
 		return
 	}
 	s.mu.Unlock()
-	wake(w)
+	w.fire()
 }
 
 // readReadyLocked reads the socket until it has nothing more, the buffer
@@ -168,14 +167,14 @@ func (s *stream) writeRawLocked(ps ...[]byte) {
 		}
 		s.wbuf = append(s.wbuf, p...)
 	}
-	s.settleRawLocked(future.Promise[struct{}]{})
+	s.settleRawLocked(readWake{})
 }
 
 // settleRawLocked does what follows a write on the poller: once the
 // buffer is empty, the WriteEOF or Close that waited for it, and the
 // wakeup of Drain callers (with w, a read's, if any); a failed write
 // aborts the stream. mu is held on entry and released.
-func (s *stream) settleRawLocked(w future.Promise[struct{}]) {
+func (s *stream) settleRawLocked(w readWake) {
 	idle := len(s.wbuf) == 0
 	closeNow := false
 	// During StartTLS the buffer waits for the TLS connection.
@@ -189,7 +188,7 @@ func (s *stream) settleRawLocked(w future.Promise[struct{}]) {
 	failed := s.wfail
 	d := s.drainersLocked(idle)
 	s.mu.Unlock()
-	wake(w)
+	w.fire()
 	wake(d)
 	if closeNow || failed {
 		s.abort()

@@ -5,7 +5,6 @@ package streams
 import (
 	"net"
 
-	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop/internal/poller"
 )
 
@@ -15,8 +14,8 @@ func (s *stream) startPolledLocked(*poller.Poller, net.Conn) bool { return false
 
 // The stream is never raw off Linux: these are not called.
 
-func (s *stream) writeRawLocked(...[]byte)                 { panic("streams: no poller") }
-func (s *stream) settleRawLocked(future.Promise[struct{}]) { panic("streams: no poller") }
-func (s *stream) closeRawLocked()                          {}
-func (s *stream) shutdownRawLocked() error                 { panic("streams: no poller") }
-func (s *stream) rawConnLocked() (net.Conn, error)         { panic("streams: no poller") }
+func (s *stream) writeRawLocked(...[]byte)         { panic("streams: no poller") }
+func (s *stream) settleRawLocked(readWake)         { panic("streams: no poller") }
+func (s *stream) closeRawLocked()                  {}
+func (s *stream) shutdownRawLocked() error         { panic("streams: no poller") }
+func (s *stream) rawConnLocked() (net.Conn, error) { panic("streams: no poller") }

@@ -55,11 +55,12 @@ type stream struct {
 	// Reading.
 	rbuf    []byte // rbuf[roff:] is received and not read yet
 	roff    int
-	eof     bool                     // the peer closed its side, or the stream was closed
-	rerr    error                    // the read error that ended reading, other than EOF
-	waiter  future.Promise[struct{}] // wakes the one pending read; zero if none
-	waiting bool
-	paused  bool // the read goroutine waits on resume; the poller's reads stop
+	eof     bool     // the peer closed its side, or the stream was closed
+	rerr    error    // the read error that ended reading, other than EOF
+	rw      readWait // what the one pending read waits on
+	waiting bool     // a read waits on rw
+	wgen    uint64   // rw's generation for that read
+	paused  bool     // the read goroutine waits on resume; the poller's reads stop
 
 	// On the loop's poller (polled_linux.go), with no goroutines: pl is
 	// nil without one, and once StartTLS or abort has taken the stream
@@ -217,15 +218,15 @@ func (s *stream) took(b []byte, n int, err error, size int) (next []byte, pause,
 		b = dropLarge(b) // for as long as the reader takes
 	}
 	switch {
-	case w.Future() == nil:
+	case w.w == nil:
 	case s.runner != nil:
 		// Run the task just woken here, on an idle worker, as a
 		// goroutine per connection would (see pool.RunWoken).
 		s.runner.HoldWakes()
-		wake(w)
+		w.fire()
 		s.runner.RunWoken()
 	default:
-		wake(w)
+		w.fire()
 		// Let the task just woken run now, on this thread: its
 		// loop was put next in line here, but this goroutine's
 		// next Read (a system call that finds nothing and parks)
@@ -307,11 +308,14 @@ func (s *stream) appendLocked(p []byte) {
 	s.rbuf = append(s.rbuf, p...)
 }
 
-// takeWaiterLocked returns the pending read's wakeup, clearing it.
-func (s *stream) takeWaiterLocked() future.Promise[struct{}] {
-	w := s.waiter
-	s.waiter, s.waiting = future.Promise[struct{}]{}, false
-	return w
+// takeWaiterLocked returns the pending read's wakeup, clearing it; the
+// zero readWake if no read waits.
+func (s *stream) takeWaiterLocked() readWake {
+	if !s.waiting {
+		return readWake{}
+	}
+	s.waiting = false
+	return readWake{w: &s.rw, gen: s.wgen}
 }
 
 // wake resolves p if it is a promise.
@@ -377,13 +381,14 @@ func (s *stream) waitData(ctx context.Context) error {
 	// EOF) waits with reading paused: resume it, as asyncio's
 	// _wait_for_data does.
 	s.resumeLocked()
-	p := future.NewPromise[struct{}]()
-	s.waiter, s.waiting = p, true
+	s.wgen, s.waiting = s.rw.start(), true
 	s.mu.Unlock()
-	_, err := future.Await(ctx, p.Future())
+	err := s.rw.wait(ctx)
 	s.mu.Lock()
-	if err != nil && s.waiter.Future() == p.Future() {
-		s.waiter, s.waiting = future.Promise[struct{}]{}, false
+	if err != nil {
+		// Nobody took the wakeup, or it came too late: the next read
+		// starts a wait of its own.
+		s.waiting = false
 	}
 	return err
 }
@@ -514,6 +519,6 @@ func (s *stream) abort() {
 	if s.unreg != nil {
 		s.unreg()
 	}
-	wake(r)
+	r.fire()
 	wake(d)
 }

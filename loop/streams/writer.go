@@ -99,7 +99,7 @@ func (w *Writer) WriteLines(lines ...[]byte) error {
 // write goroutine, kicking it unless it is busy already, and releases mu.
 func (s *stream) flushLocked() {
 	if s.raw {
-		s.settleRawLocked(future.Promise[struct{}]{})
+		s.settleRawLocked(readWake{})
 		return
 	}
 	kick := !s.flushing

@@ -90,50 +90,54 @@
 // (request/response, the servers interleaved in one run, 5 rounds in a
 // rotating order, medians; server CPU per request from /proc; Go net is
 // a goroutine per connection in the same binary; the Python servers are
-// bench/python/echo_server.py), the run of 2026-12-08 00:50 UTC, time
+// bench/python/echo_server.py), the run of 2026-12-08 01:37 UTC, time
 // per request as a multiple of Go net's:
 //
 //	10 conns, 1 KiB       time    CPU/req
-//	  Go net              1.00x   12.4 µs
-//	  single-thread       1.00x   11.8 µs   (2.00x before the poller)
-//	  pool                1.26x   16.0 µs
-//	  uvloop protocol     0.95x   11.2 µs
-//	  uvloop streams      1.25x   14.2 µs
-//	  asyncio streams     5.47x   69.6 µs
+//	  Go net              1.00x   15.7 µs
+//	  single-thread       0.92x   12.3 µs   (2.00x before the poller)
+//	  pool                1.00x   17.5 µs
+//	  uvloop protocol     0.77x   13.4 µs
+//	  uvloop streams      0.90x   14.2 µs
+//	  asyncio streams     4.12x   72.4 µs
 //	the same, the load at the normal policy (below): single-thread
-//	                      1.11x, pool 1.25x, uvloop protocol 1.16x
-//	1 conn, 1 KiB, p50    Go net 34 µs, single-thread 37 µs (1.09x),
-//	                      pool 35 µs (1.03x), uvloop protocol 37 µs
-//	10 conns, 64 KiB      single-thread 1.03x, pool 1.20x, uvloop
-//	                      streams 1.90x (the echo reads with ReadInto,
+//	                      1.04x, pool 1.10x, uvloop protocol 1.05x
+//	1 conn, 1 KiB, p50    Go net 33 µs, single-thread 35 µs (1.06x),
+//	                      pool 34 µs (1.03x), uvloop protocol 45 µs
+//	10 conns, 64 KiB      single-thread 1.06x, pool 1.18x, uvloop
+//	                      streams 1.95x (the echo reads with ReadInto,
 //	                      as Go net's reads into one buffer)
-//	10,000 idle conns     Go net 4.4 KB each, single-thread 7.8 KB,
-//	                      pool 11.1 KB
+//	10,000 idle conns     Go net 4.2 KB each, single-thread 7.6 KB,
+//	                      pool 11.5 KB
 //
 // The load runs as SCHED_BATCH. At the normal policy its threads, woken by
 // the server's responses, preempted the single-thread loop's thread once
 // every 6-7 requests (0.14-0.16 involuntary context switches a request;
 // 0.02-0.05 switches of any kind with the load as batch), and while they
-// ran no connection was served: the loop took 1.10-1.33x Go net's time in
-// ten runs that way, against 0.91-1.00x in the three runs with the batch
-// load (the pool: 1.09-1.36x, and 1.12-1.26x). Runs on this shared machine
-// move by 15-30%: compare within one run. Against uvloop's protocol
-// server the single-thread loop took 0.97-1.05x the time in those three
-// runs: both spend about the same CPU a request, most of it the
-// kernel's, and make the same system calls (a read and a write a request,
-// and an epoll_wait for every 3 or so: 2.38 against 2.45 a request,
-// counted with perf stat; a short read is taken to have emptied the
-// socket, so no read comes back empty). The pool's extra CPU over Go net's
-// is mostly in user space: the task machinery a message passes through (a
-// wait, the wakeup, the borrowed worker, two coroutine switches),
-// spread thinly over some 50 functions. Running each woken handler before
-// reading the next ready socket, as uvloop's protocol callbacks do, and
-// polling without waiting 5 or 20 times before a blocking wait were both
-// tried, and changed nothing or made it slower. On the pool, skipping the
-// read that meets EAGAIN after a short one, as the poller does, cut its
-// system calls from 3.35 to 2.40 a request, but is unsafe without epoll's
-// hangup flag, which Go's netpoller does not show (a FIN queued behind the
-// data brings no readiness edge of its own), so it was not kept.
+// ran no connection was served: the loop took 1.04-1.33x Go net's time in
+// twelve runs that way, against 0.88-1.00x in the five runs with the batch
+// load. The pool took 1.12-1.26x in three of those five, and 0.95x and
+// 1.00x in the two since its read wait stopped allocating (readwait.go;
+// interleaved runs put that change at 5%, and Go net's CPU per request was
+// higher in those two runs). Runs on this shared machine move by 15-30%:
+// compare within one run. Against uvloop's protocol server the
+// single-thread loop took 0.97-1.20x the time in the five batch runs: both
+// spend about the same CPU a request (ours was 0.91-1.07x its), most of it
+// the kernel's, and make the same system calls (a read and a write a
+// request, and an epoll_wait for every 3 or so: 2.38 against 2.45 a
+// request, counted with perf stat; a short read is taken to have emptied
+// the socket, so no read comes back empty). The pool's extra CPU over Go
+// net's is mostly in user space: the task machinery a message passes
+// through (a wait, the wakeup, the borrowed worker, two coroutine
+// switches), spread thinly over some 50 functions. Running each woken
+// handler before reading the next ready socket, as uvloop's protocol
+// callbacks do, and polling without waiting 5 or 20 times before a
+// blocking wait were both tried, and changed nothing or made it slower. On
+// the pool, skipping the read that meets EAGAIN after a short one, as the
+// poller does, cut its system calls from 3.35 to 2.40 a request, but is
+// unsafe without epoll's hangup flag, which Go's netpoller does not show
+// (a FIN queued behind the data brings no readiness edge of its own), so
+// it was not kept.
 //
 // For a network service, the single-thread engine has the lower CPU per
 // request and p99 latency, and its handlers need no locks; the pool uses

@@ -15,14 +15,18 @@ import (
 // server CPU a request and 13.73 -> 13.02 us a request; the single-thread
 // loop 11.08 -> 10.90 and 12.25 -> 12.14.
 //
-// One read waits at a time (a second gets ErrReadInProgress), so one
-// readWait serves them all; gen tells the waits apart, so that a wakeup
-// taken for one wait never ends a later one. A cancellation may still
-// reach a later wait: a task's Cancel takes the future its task waits on
-// and cancels it a moment later, and if that wait has ended and the task
-// waits again meanwhile, the new wait is cancelled instead, which is where
-// the cancellation would have been delivered anyway (the next suspension).
+// One read waits at a time (a second gets ErrReadInProgress until the
+// first returns), and each task that reads a stream gets a readWait of its
+// own (stream.waitData), so one serves all of that task's reads. gen tells
+// them apart: a wakeup taken for one wait never ends a later one. A
+// task's Cancel takes the Waitable its task waits on and cancels it a
+// moment later; if that wait has ended meanwhile and the same task waits
+// again, the new wait is cancelled, which is where the cancellation would
+// have been delivered anyway (the task's next suspension). Another task's
+// wait is another readWait, which that Cancel never reaches.
 type readWait struct {
+	owner future.Suspender // the task whose waits these are; nil off a task
+
 	mu   sync.Mutex
 	gen  uint64        // counts the waits; the one in progress, or the last
 	done bool          // the current wait has ended
@@ -60,21 +64,27 @@ func (k readWake) fire() {
 // did (false: that wait had ended already, or a later one has started).
 func (w *readWait) end(gen uint64, err error) bool {
 	w.mu.Lock()
-	if w.done || w.gen != gen {
-		w.mu.Unlock()
-		return false
-	}
-	w.done, w.err = true, err
-	fn := w.fn
-	w.fn = nil
-	if w.ch != nil {
-		close(w.ch)
-	}
+	fn, ok := w.endLocked(gen, err)
 	w.mu.Unlock()
 	if fn != nil {
 		fn()
 	}
-	return true
+	return ok
+}
+
+// endLocked ends wait gen with err, with mu held, and returns the wakeup
+// to run once mu is released.
+func (w *readWait) endLocked(gen uint64, err error) (func(), bool) {
+	if w.done || w.gen != gen {
+		return nil, false
+	}
+	w.done, w.err = true, err
+	if w.ch != nil {
+		close(w.ch)
+	}
+	fn := w.fn
+	w.fn = nil
+	return fn, true
 }
 
 // IsDone reports whether the current wait has ended (future.Waitable).
@@ -115,20 +125,28 @@ func (w *readWait) OnDone(fn func()) bool {
 // (future.Waitable): what a task's Cancel does to what its task waits on.
 func (w *readWait) Cancel(cause error) bool {
 	w.mu.Lock()
-	gen := w.gen
+	fn, ok := w.endLocked(w.gen, future.Cancelled(cause))
 	w.mu.Unlock()
-	return w.end(gen, future.Cancelled(cause))
+	if fn != nil {
+		fn()
+	}
+	return ok
 }
 
-// wait waits for wait gen to end, as future.Await waits for a future: a
-// task suspends, any other goroutine blocks until it ends or ctx does. It
-// returns the cancellation that ended it, or why the wait stopped.
-func (w *readWait) wait(ctx context.Context) error {
-	if sp := suspenderOf(ctx); sp != nil {
+// wait waits for the current wait to end, as future.Await waits for a
+// future: the task sp suspends, any other goroutine (sp nil) blocks until
+// it ends or ctx does. It returns the cancellation that ended it, or why
+// the wait stopped.
+func (w *readWait) wait(ctx context.Context, sp future.Suspender) error {
+	switch {
+	case w.IsDone():
+		// Ended before the wait began, as Await returns at once for a
+		// future already done.
+	case sp != nil:
 		if err := sp.Suspend(ctx, w); err != nil {
 			return err
 		}
-	} else {
+	default:
 		select {
 		case <-w.Done():
 		case <-ctx.Done():

@@ -3,7 +3,9 @@ package streams
 import (
 	"context"
 	"errors"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -35,7 +37,7 @@ func TestAWaitEndsWithItsWakeup(t *testing.T) {
 	ran := 0
 	require.True(t, rw.OnDone(func() { ran++ }))
 	done := make(chan error, 1)
-	go func() { done <- rw.wait(context.Background()) }()
+	go func() { done <- rw.wait(context.Background(), nil) }()
 	k.fire()
 	assert.NoError(t, <-done)
 	assert.Equal(t, 1, ran, "the registered wakeup runs once")
@@ -52,7 +54,7 @@ func TestACancelledWaitReturnsTheCancellation(t *testing.T) {
 	rw.start()
 	cause := errors.New("shutting down")
 	done := make(chan error, 1)
-	go func() { done <- rw.wait(context.Background()) }()
+	go func() { done <- rw.wait(context.Background(), nil) }()
 	require.True(t, rw.Cancel(cause))
 	err := <-done
 	assert.ErrorIs(t, err, future.ErrCancelled)
@@ -70,8 +72,95 @@ func TestAWaitOutsideATaskEndsWithItsContext(t *testing.T) {
 	rw.start()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- rw.wait(ctx) }()
+	go func() { done <- rw.wait(ctx, nil) }()
 	cancel()
 	assert.ErrorIs(t, <-done, context.Canceled)
 	assert.False(t, rw.IsDone(), "the context's end is the waiter's, not the wait's")
+}
+
+// fakeTask is a Suspender that blocks like a goroutine outside a loop: two
+// of them stand for two tasks reading one stream in turn.
+type fakeTask struct{ context.Context }
+
+func (f *fakeTask) Suspend(ctx context.Context, w future.Waitable) error {
+	select {
+	case <-w.Done():
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// readAsync runs waitData on s, as a reader does (mu held), in a
+// goroutine, and returns its result channel once the read is waiting.
+func readAsync(t *testing.T, s *stream, ctx context.Context) <-chan error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		s.mu.Lock()
+		err := s.waitData(ctx)
+		s.mu.Unlock()
+		done <- err
+	}()
+	for { // synchronize on the state the wait publishes under mu
+		s.mu.Lock()
+		w := s.waiting
+		s.mu.Unlock()
+		if w {
+			return done
+		}
+		runtime.Gosched()
+	}
+}
+
+func result(t *testing.T, done <-chan error) error {
+	t.Helper()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatal("the read did not return")
+		return nil
+	}
+}
+
+// A second read while the first is still inside its wait (its wakeup
+// taken, not yet run) is refused, and the first still wakes: reusing the
+// wait for the second once lost the first one's wakeup.
+func TestASecondReaderDoesNotTakeTheFirstsWait(t *testing.T) {
+	s := &stream{}
+	first := readAsync(t, s, &fakeTask{context.Background()})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s.mu.Lock()
+	wake := s.takeWaiterLocked()
+	err := s.waitData(ctx) // one that waited would end with ctx
+	s.mu.Unlock()
+	assert.ErrorIs(t, err, ErrReadInProgress)
+	wake.fire()
+	assert.NoError(t, result(t, first))
+}
+
+// A Cancel that reaches a task's wait only after it ended (Task.Cancel
+// reads what its task waits on, then cancels it) must not end the wait of
+// another task that reads the stream next.
+func TestALateCancelMissesTheNextTasksWait(t *testing.T) {
+	s := &stream{}
+	a := readAsync(t, s, &fakeTask{context.Background()})
+	s.mu.Lock()
+	aWait := future.Waitable(s.rw) // what task a's Cancel would hold
+	wake := s.takeWaiterLocked()
+	s.mu.Unlock()
+	wake.fire()
+	require.NoError(t, result(t, a))
+
+	b := readAsync(t, s, &fakeTask{context.Background()})
+	assert.False(t, aWait.Cancel(errors.New("cancel a")), "a's ended wait took the cancel")
+	s.mu.Lock()
+	bDone := s.rw.IsDone()
+	wake = s.takeWaiterLocked()
+	s.mu.Unlock()
+	assert.False(t, bDone, "a's cancel ended b's wait")
+	wake.fire()
+	assert.NoError(t, result(t, b))
 }

@@ -182,7 +182,7 @@ func (s *stream) upgradableLocked() error {
 		return fmt.Errorf("%w: StartTLS: the stream is TLS already", ErrInvalid)
 	case s.upgrading:
 		return fmt.Errorf("%w: StartTLS: an upgrade is under way", ErrInvalid)
-	case s.waiting:
+	case s.reading:
 		return ErrReadInProgress
 	}
 	return nil

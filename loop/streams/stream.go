@@ -55,12 +55,13 @@ type stream struct {
 	// Reading.
 	rbuf    []byte // rbuf[roff:] is received and not read yet
 	roff    int
-	eof     bool     // the peer closed its side, or the stream was closed
-	rerr    error    // the read error that ended reading, other than EOF
-	rw      readWait // what the one pending read waits on
-	waiting bool     // a read waits on rw
-	wgen    uint64   // rw's generation for that read
-	paused  bool     // the read goroutine waits on resume; the poller's reads stop
+	eof     bool      // the peer closed its side, or the stream was closed
+	rerr    error     // the read error that ended reading, other than EOF
+	rw      *readWait // what the reads of its owner (a task) wait on
+	reading bool      // a read is inside waitData: another gets ErrReadInProgress
+	waiting bool      // that read's wakeup is not taken yet
+	wgen    uint64    // rw's generation for that read
+	paused  bool      // the read goroutine waits on resume; the poller's reads stop
 
 	// On the loop's poller (polled_linux.go), with no goroutines: pl is
 	// nil without one, and once StartTLS or abort has taken the stream
@@ -315,7 +316,7 @@ func (s *stream) takeWaiterLocked() readWake {
 		return readWake{}
 	}
 	s.waiting = false
-	return readWake{w: &s.rw, gen: s.wgen}
+	return readWake{w: s.rw, gen: s.wgen}
 }
 
 // wake resolves p if it is a promise.
@@ -374,21 +375,29 @@ func (s *stream) resumeLocked() {
 // task was cancelled; the buffer is left as it is.
 func (s *stream) waitData(ctx context.Context) error {
 	// mu is held on entry and on return.
-	if s.waiting {
+	if s.reading {
 		return ErrReadInProgress
 	}
 	// A read that needs more than twice the limit (ReadExactly, Read to
 	// EOF) waits with reading paused: resume it, as asyncio's
 	// _wait_for_data does.
 	s.resumeLocked()
-	s.wgen, s.waiting = s.rw.start(), true
+	// Each task that reads gets a readWait of its own, made at its first
+	// wait: a Cancel of one task that arrives late (after its wait ended)
+	// then finds that task's wait ended, as it would a promise, and never
+	// ends another task's wait.
+	sp := suspenderOf(ctx)
+	if s.rw == nil || s.rw.owner != sp {
+		s.rw = &readWait{owner: sp}
+	}
+	rw := s.rw
+	s.wgen, s.waiting, s.reading = rw.start(), true, true
 	s.mu.Unlock()
-	err := s.rw.wait(ctx)
+	err := rw.wait(ctx, sp)
 	s.mu.Lock()
+	s.reading = false
 	if err != nil {
-		// Nobody took the wakeup, or it came too late: the next read
-		// starts a wait of its own.
-		s.waiting = false
+		s.waiting = false // the wakeup was not taken, or came too late
 	}
 	return err
 }

@@ -28,11 +28,17 @@ type readWait struct {
 	owner future.Suspender // the task whose waits these are; nil off a task
 
 	mu   sync.Mutex
-	gen  uint64        // counts the waits; the one in progress, or the last
-	done bool          // the current wait has ended
-	err  error         // the cancellation that ended it, if one did
-	fn   func()        // the waiting task's wakeup (OnDone)
-	ch   chan struct{} // closed when done; made only for a wait outside a task
+	gen  uint64 // counts the waits; the one in progress, or the last
+	done bool   // the current wait has ended
+	// parked: a task's body has parked on the current wait (its OnDone).
+	// Only then may Cancel end it: a goroutine that waits with the task's
+	// context blocks on Done instead, and a Cancel of the task that
+	// reached such a wait (one that read the task's previous wait) would
+	// end a wait the task is not in, and the task would never see it.
+	parked bool
+	err    error         // the cancellation that ended it, if one did
+	fn     func()        // the waiting task's wakeup (OnDone)
+	ch     chan struct{} // closed when done; made only for a wait outside a task
 }
 
 // readWake is the wakeup of one wait, taken by whoever delivers data (or
@@ -46,7 +52,7 @@ type readWake struct {
 func (w *readWait) start() uint64 {
 	w.mu.Lock()
 	w.gen++
-	w.done, w.err, w.fn, w.ch = false, nil, nil, nil
+	w.done, w.parked, w.err, w.fn, w.ch = false, false, nil, nil, nil
 	g := w.gen
 	w.mu.Unlock()
 	return g
@@ -117,14 +123,20 @@ func (w *readWait) OnDone(fn func()) bool {
 	if w.done {
 		return false
 	}
-	w.fn = fn
+	w.fn, w.parked = fn, true
 	return true
 }
 
 // Cancel ends the current wait with the cancellation cause
 // (future.Waitable): what a task's Cancel does to what its task waits on.
+// It refuses a wait no task has parked on (see parked); the task's Cancel
+// then delivers the cancellation at the task itself.
 func (w *readWait) Cancel(cause error) bool {
 	w.mu.Lock()
+	if !w.parked {
+		w.mu.Unlock()
+		return false
+	}
 	fn, ok := w.endLocked(w.gen, future.Cancelled(cause))
 	w.mu.Unlock()
 	if fn != nil {

@@ -19,6 +19,7 @@ import (
 func TestAStaleWakeupEndsNoLaterWait(t *testing.T) {
 	var rw readWait
 	first := readWake{&rw, rw.start()}
+	require.True(t, rw.OnDone(func() {})) // a task parks on it
 	require.True(t, rw.Cancel(errors.New("gave up")))
 	second := readWake{&rw, rw.start()}
 	assert.False(t, rw.IsDone(), "a new wait starts pending")
@@ -54,7 +55,10 @@ func TestACancelledWaitReturnsTheCancellation(t *testing.T) {
 	rw.start()
 	cause := errors.New("shutting down")
 	done := make(chan error, 1)
-	go func() { done <- rw.wait(context.Background(), nil) }()
+	go func() { done <- rw.wait(context.Background(), &fakeTask{Context: context.Background()}) }()
+	for !isParked(&rw) {
+		runtime.Gosched()
+	}
 	require.True(t, rw.Cancel(cause))
 	err := <-done
 	assert.ErrorIs(t, err, future.ErrCancelled)
@@ -63,6 +67,13 @@ func TestACancelledWaitReturnsTheCancellation(t *testing.T) {
 
 	rw.start()
 	assert.False(t, rw.IsDone(), "the next wait does not inherit the cancellation")
+	assert.False(t, rw.Cancel(cause), "a cancel of a wait no task has parked on")
+}
+
+func isParked(w *readWait) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.parked
 }
 
 // Outside a task the wait blocks like plain Go code, and ends with its
@@ -78,11 +89,18 @@ func TestAWaitOutsideATaskEndsWithItsContext(t *testing.T) {
 	assert.False(t, rw.IsDone(), "the context's end is the waiter's, not the wait's")
 }
 
-// fakeTask is a Suspender that blocks like a goroutine outside a loop: two
-// of them stand for two tasks reading one stream in turn.
-type fakeTask struct{ context.Context }
+// fakeTask is a Suspender that parks as a task's body does (it registers
+// its wakeup with OnDone) and then blocks; with foreign set it waits as a
+// goroutine that was handed the task's context does (on Done alone).
+type fakeTask struct {
+	context.Context
+	foreign bool
+}
 
 func (f *fakeTask) Suspend(ctx context.Context, w future.Waitable) error {
+	if !f.foreign {
+		w.OnDone(func() {})
+	}
 	select {
 	case <-w.Done():
 		return nil
@@ -129,7 +147,7 @@ func result(t *testing.T, done <-chan error) error {
 // wait for the second once lost the first one's wakeup.
 func TestASecondReaderDoesNotTakeTheFirstsWait(t *testing.T) {
 	s := &stream{}
-	first := readAsync(t, s, &fakeTask{context.Background()})
+	first := readAsync(t, s, &fakeTask{Context: context.Background()})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	s.mu.Lock()
@@ -146,7 +164,7 @@ func TestASecondReaderDoesNotTakeTheFirstsWait(t *testing.T) {
 // another task that reads the stream next.
 func TestALateCancelMissesTheNextTasksWait(t *testing.T) {
 	s := &stream{}
-	a := readAsync(t, s, &fakeTask{context.Background()})
+	a := readAsync(t, s, &fakeTask{Context: context.Background()})
 	s.mu.Lock()
 	aWait := future.Waitable(s.rw) // what task a's Cancel would hold
 	wake := s.takeWaiterLocked()
@@ -154,7 +172,7 @@ func TestALateCancelMissesTheNextTasksWait(t *testing.T) {
 	wake.fire()
 	require.NoError(t, result(t, a))
 
-	b := readAsync(t, s, &fakeTask{context.Background()})
+	b := readAsync(t, s, &fakeTask{Context: context.Background()})
 	assert.False(t, aWait.Cancel(errors.New("cancel a")), "a's ended wait took the cancel")
 	s.mu.Lock()
 	bDone := s.rw.IsDone()
@@ -163,4 +181,28 @@ func TestALateCancelMissesTheNextTasksWait(t *testing.T) {
 	assert.False(t, bDone, "a's cancel ended b's wait")
 	wake.fire()
 	assert.NoError(t, result(t, b))
+}
+
+// The same for a goroutine the task handed its context to: it shares the
+// task's wait, and a late Cancel of the task must go to the task, not end
+// the goroutine's wait.
+func TestALateCancelMissesAGoroutineWithTheTasksContext(t *testing.T) {
+	s := &stream{}
+	task := &fakeTask{Context: context.Background()}
+	a := readAsync(t, s, task)
+	s.mu.Lock()
+	taskWait := future.Waitable(s.rw)
+	wake := s.takeWaiterLocked()
+	s.mu.Unlock()
+	wake.fire()
+	require.NoError(t, result(t, a))
+
+	task.foreign = true
+	g := readAsync(t, s, task)
+	assert.False(t, taskWait.Cancel(errors.New("cancel the task")), "the goroutine's wait took the task's cancel")
+	s.mu.Lock()
+	wake = s.takeWaiterLocked()
+	s.mu.Unlock()
+	wake.fire()
+	assert.NoError(t, result(t, g))
 }

@@ -90,45 +90,45 @@
 // (request/response, the servers interleaved in one run, 5 rounds in a
 // rotating order, medians; server CPU per request from /proc; Go net is
 // a goroutine per connection in the same binary; the Python servers are
-// bench/python/echo_server.py), the run of 2026-12-08 01:37 UTC, time
+// bench/python/echo_server.py), the run of 2026-12-08 02:11 UTC, time
 // per request as a multiple of Go net's:
 //
 //	10 conns, 1 KiB       time    CPU/req
-//	  Go net              1.00x   15.7 µs
-//	  single-thread       0.92x   12.3 µs   (2.00x before the poller)
-//	  pool                1.00x   17.5 µs
-//	  uvloop protocol     0.77x   13.4 µs
-//	  uvloop streams      0.90x   14.2 µs
-//	  asyncio streams     4.12x   72.4 µs
+//	  Go net              1.00x   13.3 µs
+//	  single-thread       0.96x   11.5 µs   (2.00x before the poller)
+//	  pool                1.08x   15.1 µs
+//	  uvloop protocol     0.88x   11.2 µs
+//	  uvloop streams      0.98x   13.2 µs
+//	  asyncio streams     5.01x   69.6 µs
 //	the same, the load at the normal policy (below): single-thread
-//	                      1.04x, pool 1.10x, uvloop protocol 1.05x
-//	1 conn, 1 KiB, p50    Go net 33 µs, single-thread 35 µs (1.06x),
-//	                      pool 34 µs (1.03x), uvloop protocol 45 µs
-//	10 conns, 64 KiB      single-thread 1.06x, pool 1.18x, uvloop
-//	                      streams 1.95x (the echo reads with ReadInto,
+//	                      1.17x, pool 1.10x, uvloop protocol 1.24x
+//	1 conn, 1 KiB, p50    Go net 33 µs, single-thread 36 µs (1.09x),
+//	                      pool 35 µs (1.06x), uvloop protocol 40 µs
+//	10 conns, 64 KiB      single-thread 1.00x, pool 1.15x, uvloop
+//	                      streams 1.90x (the echo reads with ReadInto,
 //	                      as Go net's reads into one buffer)
-//	10,000 idle conns     Go net 4.2 KB each, single-thread 7.6 KB,
-//	                      pool 11.5 KB
+//	10,000 idle conns     Go net 4.2 KB each, single-thread 7.9 KB,
+//	                      pool 11.2 KB
 //
 // The load runs as SCHED_BATCH. At the normal policy its threads, woken by
 // the server's responses, preempted the single-thread loop's thread once
 // every 6-7 requests (0.14-0.16 involuntary context switches a request;
 // 0.02-0.05 switches of any kind with the load as batch), and while they
 // ran no connection was served: the loop took 1.04-1.33x Go net's time in
-// twelve runs that way, against 0.88-1.00x in the five runs with the batch
-// load. The pool took 1.12-1.26x in three of those five, and 0.95x and
-// 1.00x in the two since its read wait stopped allocating (readwait.go;
-// interleaved runs put that change at 5%, and Go net's CPU per request was
-// higher in those two runs). Runs on this shared machine move by 15-30%:
-// compare within one run. Against uvloop's protocol server the
-// single-thread loop took 0.97-1.20x the time in the five batch runs: both
-// spend about the same CPU a request (ours was 0.91-1.07x its), most of it
-// the kernel's, and make the same system calls (a read and a write a
-// request, and an epoll_wait for every 3 or so: 2.38 against 2.45 a
-// request, counted with perf stat; a short read is taken to have emptied
-// the socket, so no read comes back empty). The pool's extra CPU over Go
-// net's is mostly in user space: the task machinery a message passes
-// through (a wait, the wakeup, the borrowed worker, two coroutine
+// thirteen runs that way, against 0.88-1.00x in the six runs with the
+// batch load. The pool took 1.12-1.26x in three of those six, and
+// 0.95-1.08x in the three since its read wait stopped allocating
+// (readwait.go; interleaved runs put that change at 5%, and Go net's CPU
+// per request was higher in two of those runs). Runs on this shared
+// machine move by 15-30%: compare within one run. Against uvloop's
+// protocol server the single-thread loop took 0.97-1.20x the time in the
+// six batch runs, though both spend about the same CPU a request (ours was
+// 0.91-1.07x its), most of it the kernel's, and make the same system calls
+// (a read and a write a request, and an epoll_wait for every 3 or so: 2.38
+// against 2.45 a request, counted with perf stat; a short read is taken to
+// have emptied the socket, so no read comes back empty). The pool's extra
+// CPU over Go net's is mostly in user space: the task machinery a message
+// passes through (a wait, the wakeup, the borrowed worker, two coroutine
 // switches), spread thinly over some 50 functions. Running each woken
 // handler before reading the next ready socket, as uvloop's protocol
 // callbacks do, and polling without waiting 5 or 20 times before a

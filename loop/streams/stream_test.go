@@ -290,7 +290,9 @@ func TestServeForeverCloseClientsAndAbortClients(t *testing.T) {
 	// once the server is closed.
 	eachEngine(t, func(t *testing.T, l *loop.Loop) {
 		handlerErrs := make(chan error, 2)
-		greet := func(ctx context.Context, r *streams.Reader, w *streams.Writer) error {
+		greeted := make(chan struct{}, 2)
+		greet := func(ctx context.Context, r *streams.Reader, w *streams.Writer) (err error) {
+			defer func() { handlerErrs <- err }() // every way out, so none hangs the test
 			// Each connection's handler is a task named after the peer.
 			assert.Equal(t, w.RemoteAddr().String(), loop.CurrentTask(ctx).Name())
 			if err := w.Write([]byte("hi\n")); err != nil {
@@ -299,9 +301,11 @@ func TestServeForeverCloseClientsAndAbortClients(t *testing.T) {
 			if err := w.Drain(ctx); err != nil {
 				return err
 			}
-			_, err := r.Read(ctx, 1) // the client sends nothing
-			handlerErrs <- err
-			return nil
+			// On the pool this handler runs beside the test's task, which
+			// must not close the connection before the Drain is over.
+			greeted <- struct{}{}
+			_, err = r.Read(ctx, 1) // the client sends nothing
+			return err
 		}
 		_, err := run(l, func(ctx context.Context) (struct{}, error) {
 			srv := serve(ctx, t, greet)
@@ -318,8 +322,10 @@ func TestServeForeverCloseClientsAndAbortClients(t *testing.T) {
 			}
 			for _, end := range []func(){srv.CloseClients, srv.AbortClients} {
 				r := dial()
+				_, err := future.Await(ctx, waitChan(greeted))
+				require.NoError(t, err)
 				end()
-				_, err := r.Read(ctx, 1)
+				_, err = r.Read(ctx, 1)
 				assert.ErrorIs(t, err, io.EOF, "the client sees its connection close")
 				herr, err := future.Await(ctx, waitChan(handlerErrs)) // not <-: that would hold the loop
 				require.NoError(t, err)

@@ -70,19 +70,9 @@ func (k readWake) fire() {
 // did (false: that wait had ended already, or a later one has started).
 func (w *readWait) end(gen uint64, err error) bool {
 	w.mu.Lock()
-	fn, ok := w.endLocked(gen, err)
-	w.mu.Unlock()
-	if fn != nil {
-		fn()
-	}
-	return ok
-}
-
-// endLocked ends wait gen with err, with mu held, and returns the wakeup
-// to run once mu is released.
-func (w *readWait) endLocked(gen uint64, err error) (func(), bool) {
 	if w.done || w.gen != gen {
-		return nil, false
+		w.mu.Unlock()
+		return false
 	}
 	w.done, w.err = true, err
 	if w.ch != nil {
@@ -90,7 +80,11 @@ func (w *readWait) endLocked(gen uint64, err error) (func(), bool) {
 	}
 	fn := w.fn
 	w.fn = nil
-	return fn, true
+	w.mu.Unlock()
+	if fn != nil {
+		fn()
+	}
+	return true
 }
 
 // IsDone reports whether the current wait has ended (future.Waitable).
@@ -133,16 +127,10 @@ func (w *readWait) OnDone(fn func()) bool {
 // then delivers the cancellation at the task itself.
 func (w *readWait) Cancel(cause error) bool {
 	w.mu.Lock()
-	if !w.parked {
-		w.mu.Unlock()
-		return false
-	}
-	fn, ok := w.endLocked(w.gen, future.Cancelled(cause))
+	gen, parked := w.gen, w.parked
 	w.mu.Unlock()
-	if fn != nil {
-		fn()
-	}
-	return ok
+	// A wait that ends or restarts meanwhile is not gen's: end refuses it.
+	return parked && w.end(gen, future.Cancelled(cause))
 }
 
 // wait waits for the current wait to end, as future.Await waits for a

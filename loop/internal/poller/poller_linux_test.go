@@ -3,6 +3,7 @@
 package poller
 
 import (
+	"runtime"
 	"testing"
 	"time"
 
@@ -89,4 +90,46 @@ func TestRegisterAfterCloseFails(t *testing.T) {
 	_, err = p.Register(a, func(Event) {})
 	assert.ErrorIs(t, err, ErrClosed)
 	p.Wake() // harmless after Close
+}
+
+func TestAWaitPastAMillisecondGoesThroughTheRuntime(t *testing.T) {
+	p, err := Open()
+	require.NoError(t, err)
+	defer p.Close()
+	if runtime.GOMAXPROCS(0) == 1 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+
+	// Nothing is ready: the first millisecond is raw, the rest is not.
+	assert.Zero(t, p.Wait(5*time.Millisecond))
+	assert.Equal(t, 1, p.rawWaits)
+	assert.Equal(t, 1, p.runtimeWaits)
+
+	// A wait of at most a millisecond is raw only.
+	assert.Zero(t, p.Wait(time.Millisecond))
+	assert.Equal(t, 2, p.rawWaits)
+	assert.Equal(t, 1, p.runtimeWaits)
+
+	// What is ready before a wait forever is taken by the raw part.
+	p.Wake()
+	p.Wait(-1)
+	assert.Equal(t, 3, p.rawWaits)
+	assert.Equal(t, 1, p.runtimeWaits)
+}
+
+func TestWithOneProcessorAWaitGoesThroughTheRuntime(t *testing.T) {
+	p, err := Open()
+	require.NoError(t, err)
+	defer p.Close()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+
+	// The raw part only looks: with one processor, a raw wait would
+	// keep every other goroutine from running.
+	assert.Zero(t, p.Wait(time.Millisecond))
+	assert.Equal(t, 1, p.rawWaits)
+	assert.Equal(t, 1, p.runtimeWaits)
+
+	// A goroutine can still end a wait forever (this hangs if not).
+	go p.Wake()
+	p.Wait(-1)
 }

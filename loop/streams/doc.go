@@ -90,22 +90,22 @@
 // (request/response, the servers interleaved in one run, 5 rounds in a
 // rotating order, medians; server CPU per request from /proc; Go net is
 // a goroutine per connection in the same binary; the Python servers are
-// bench/python/echo_server.py), the run of 2026-12-08 02:11 UTC, time
+// bench/python/echo_server.py), the run of 2026-12-08 03:49 UTC, time
 // per request as a multiple of Go net's:
 //
 //	10 conns, 1 KiB       time    CPU/req
-//	  Go net              1.00x   13.3 µs
-//	  single-thread       0.96x   11.5 µs   (2.00x before the poller)
-//	  pool                1.08x   15.1 µs
-//	  uvloop protocol     0.88x   11.2 µs
-//	  uvloop streams      0.98x   13.2 µs
-//	  asyncio streams     5.01x   69.6 µs
+//	  Go net              1.00x   12.5 µs
+//	  single-thread       0.94x   11.0 µs   (2.00x before the poller)
+//	  pool                1.13x   14.5 µs
+//	  uvloop protocol     0.91x   11.0 µs
+//	  uvloop streams      1.04x   12.8 µs
+//	  asyncio streams     5.18x   67.1 µs
 //	the same, the load at the normal policy (below): single-thread
-//	                      1.17x, pool 1.10x, uvloop protocol 1.24x
-//	1 conn, 1 KiB, p50    Go net 33 µs, single-thread 36 µs (1.09x),
-//	                      pool 35 µs (1.06x), uvloop protocol 40 µs
-//	10 conns, 64 KiB      single-thread 1.00x, pool 1.15x, uvloop
-//	                      streams 1.90x (the echo reads with ReadInto,
+//	                      1.19x, pool 1.12x, uvloop protocol 1.28x
+//	1 conn, 1 KiB, p50    Go net 32 µs, single-thread 37 µs (1.16x),
+//	                      pool 34 µs (1.06x), uvloop protocol 34 µs
+//	10 conns, 64 KiB      single-thread 1.02x, pool 1.23x, uvloop
+//	                      streams 1.93x (the echo reads with ReadInto,
 //	                      as Go net's reads into one buffer)
 //	10,000 idle conns     Go net 4.2 KB each, single-thread 7.9 KB,
 //	                      pool 11.2 KB
@@ -115,21 +115,41 @@
 // every 6-7 requests (0.14-0.16 involuntary context switches a request;
 // 0.02-0.05 switches of any kind with the load as batch), and while they
 // ran no connection was served: the loop took 1.04-1.33x Go net's time in
-// thirteen runs that way, against 0.88-1.00x in the six runs with the
-// batch load. The pool took 1.12-1.26x in three of those six, and
-// 0.95-1.08x in the three since its read wait stopped allocating
+// fifteen runs that way, against 0.88-1.00x in the eight runs with the
+// batch load. The pool took 1.12-1.26x in three of those eight, and
+// 0.95-1.13x in the five since its read wait stopped allocating
 // (readwait.go; interleaved runs put that change at 5%, and Go net's CPU
 // per request was higher in two of those runs). Runs on this shared
 // machine move by 15-30%: compare within one run. Against uvloop's
 // protocol server the single-thread loop took 0.97-1.20x the time in the
-// six batch runs, though both spend about the same CPU a request (ours was
-// 0.91-1.07x its), most of it the kernel's, and make the same system calls
-// (a read and a write a request, and an epoll_wait for every 3 or so: 2.38
-// against 2.45 a request, counted with perf stat; a short read is taken to
-// have emptied the socket, so no read comes back empty). The pool's extra
-// CPU over Go net's is mostly in user space: the task machinery a message
-// passes through (a wait, the wakeup, the borrowed worker, two coroutine
-// switches), spread thinly over some 50 functions. Running each woken
+// eight batch runs (1.02x and 1.03x in the last two), though both spend
+// about the same CPU a request (ours was 0.91-1.07x its), most of it the
+// kernel's, and make the same system calls (a read and a write a request,
+// and an epoll_wait for every 2 or 3: 2.38-2.7 against 2.45-2.51 a
+// request, counted with perf stat; a short read is taken to have emptied
+// the socket, so no read comes back empty). On these two cores the server
+// and the load together keep both busy (23 µs of CPU a request, 4-5%
+// idle), so the time a request is mostly the two processes' CPU and how
+// long each waits for a CPU after a wakeup (60-100 µs when the other
+// process holds it). The loop's waits for I/O made through the runtime
+// left its processor in a system call for the runtime's monitor to take
+// when it came to preempt the loop's goroutine (every 10-20 ms); after
+// each take the monitor polled every 20 µs for a while, and its wakeups
+// took the CPU from the loop. The first millisecond of a wait is now a
+// raw epoll_pwait (the poller's epollWait): 0.96x the time a request of
+// the build before, in the median of 10 paired runs, with the server's
+// context switches a tenth and its loop's thread off its CPU 6% of the
+// time instead of 14% (uvloop's: 5%). Tried on top and not kept: polling
+// for 50 µs before sleeping (1.03x the time in paired runs, and 10-100 µs
+// no better: the load needs that CPU); one event a wait, so that each
+// socket is read and answered before the next is read (1.05x); and a bare
+// io_uring echo server on the locked thread, whose CPU a request was 18%
+// below this loop's but whose time was 9% above: it slept once every
+// three requests, and its load spent 20% more CPU.
+//
+// The pool's extra CPU over Go net's is mostly in user space: the task
+// machinery a message passes through (a wait, the wakeup, the borrowed
+// worker, two coroutine switches), spread thinly over some 50 functions. Running each woken
 // handler before reading the next ready socket, as uvloop's protocol
 // callbacks do, and polling without waiting 5 or 20 times before a
 // blocking wait were both tried, and changed nothing or made it slower. On

@@ -37,6 +37,7 @@ type Poller struct {
 	// How many epoll_waits were raw and how many went through the
 	// runtime (see epollWait), the waiter's alone, for the tests.
 	rawWaits, runtimeWaits int
+	procs                  int // GOMAXPROCS, as epollWait last read it
 }
 
 type ready struct {
@@ -179,6 +180,12 @@ func (p *Poller) Wait(timeout time.Duration) int {
 // (see epollWait), in epoll's milliseconds.
 const rawWaitMs = 1
 
+// procsEvery is how many raw waits go by between two reads of GOMAXPROCS,
+// which take the scheduler's lock; a wait through the runtime reads it
+// too. A change to 1 meanwhile costs other goroutines at most the raw
+// millisecond of each wait until then.
+const procsEvery = 256
+
 // epollWait waits up to ms milliseconds (forever if negative) and returns
 // how many events it stored; 0 on EINTR, and the caller looks again.
 //
@@ -202,7 +209,10 @@ func (p *Poller) epollWait(ms int) int {
 	if ms < 0 || ms > rawWaitMs {
 		raw = rawWaitMs
 	}
-	if ms != 0 && runtime.GOMAXPROCS(0) == 1 {
+	if p.rawWaits%procsEvery == 0 {
+		p.procs = runtime.GOMAXPROCS(0)
+	}
+	if ms != 0 && p.procs == 1 {
 		raw = 0 // a look, then the runtime's wait: nothing else can run meanwhile
 	}
 	p.rawWaits++
@@ -224,6 +234,7 @@ func (p *Poller) epollWait(ms int) int {
 	}
 	p.runtimeWaits++
 	n, err := unix.EpollWait(p.epfd, p.events, ms)
+	p.procs = runtime.GOMAXPROCS(0) // cheap beside a wait that may sleep
 	if err != nil {
 		return 0
 	}

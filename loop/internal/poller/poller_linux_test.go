@@ -132,4 +132,13 @@ func TestWithOneProcessorAWaitGoesThroughTheRuntime(t *testing.T) {
 	// A goroutine can still end a wait forever (this hangs if not).
 	go p.Wake()
 	p.Wait(-1)
+	waits := p.runtimeWaits
+
+	// A change of GOMAXPROCS is seen by the next wait through the
+	// runtime, and with two processors the raw part waits again.
+	runtime.GOMAXPROCS(2)
+	assert.Zero(t, p.Wait(time.Millisecond)) // still one: the runtime's wait
+	assert.Equal(t, waits+1, p.runtimeWaits)
+	assert.Zero(t, p.Wait(time.Millisecond))
+	assert.Equal(t, waits+1, p.runtimeWaits)
 }

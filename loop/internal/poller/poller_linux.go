@@ -180,6 +180,9 @@ func (p *Poller) Wait(timeout time.Duration) int {
 // (see epollWait), in epoll's milliseconds.
 const rawWaitMs = 1
 
+// rawWaiters counts the raw waits in progress, of every poller.
+var rawWaiters atomic.Int32
+
 // procsEvery is how many raw waits go by between two reads of GOMAXPROCS,
 // which take the scheduler's lock; a wait through the runtime reads it
 // too. A change to 1 meanwhile costs other goroutines at most the raw
@@ -201,9 +204,22 @@ const procsEvery = 256
 // build before in the median of 10 paired runs; the monitor's sleeps fell
 // from 2,687 to 410 in 3 s, the server's context switches from 20,696 to
 // 2,099, and the loop's thread was off its CPU 6% of the time instead of
-// 14%. A wait past the first millisecond, and any wait with GOMAXPROCS at
-// 1, goes through the runtime, so that the processor serves other
-// goroutines while the loop is idle.
+// 14%. A wait past the first millisecond goes through the runtime, and so
+// does all of a wait that would leave no processor free of raw waits
+// (GOMAXPROCS at 1, or as many loops waiting as processors), so that an
+// idle loop's processor serves other goroutines, and one is always left
+// for them.
+//
+// What it costs: while it waits raw, the loop's processor counts as
+// running. A goroutine the loop readies goes to that processor's queue
+// and is run by another processor that takes it, or, if every other
+// processor is busy, once the runtime preempts the loop's goroutine
+// (10-20 ms), as for any busy goroutine; through the runtime, the monitor
+// took the processor for it sooner. A stop of the world (a GC phase)
+// reaches the loop by a signal, which ends the raw wait (EINTR): pauses
+// grew from a median of 10 µs to 67 µs, at most 1.5 ms, with a loop
+// making 1 ms waits; with GODEBUG=asyncpreemptoff=1, a pause waits out
+// the raw millisecond.
 func (p *Poller) epollWait(ms int) int {
 	raw := ms
 	if ms < 0 || ms > rawWaitMs {
@@ -212,12 +228,23 @@ func (p *Poller) epollWait(ms int) int {
 	if p.rawWaits%procsEvery == 0 {
 		p.procs = runtime.GOMAXPROCS(0)
 	}
-	if ms != 0 && p.procs == 1 {
-		raw = 0 // a look, then the runtime's wait: nothing else can run meanwhile
+	held := false
+	if raw != 0 {
+		// Every processor but one may be held by a raw wait: with all of
+		// them held (GOMAXPROCS at 1, or as many loops waiting as
+		// processors), no goroutine and no runtime timer would run until
+		// a wait ended. Past that, look and wait through the runtime.
+		if held = rawWaiters.Add(1) <= int32(p.procs-1); !held {
+			rawWaiters.Add(-1)
+			raw = 0
+		}
 	}
 	p.rawWaits++
 	r, _, errno := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(p.epfd),
 		uintptr(unsafe.Pointer(&p.events[0])), uintptr(len(p.events)), uintptr(raw), 0, 0)
+	if held {
+		rawWaiters.Add(-1)
+	}
 	switch {
 	case ms == raw:
 		if errno != 0 {

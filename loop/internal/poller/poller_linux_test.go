@@ -129,9 +129,12 @@ func TestWithOneProcessorAWaitGoesThroughTheRuntime(t *testing.T) {
 	assert.Equal(t, 1, p.rawWaits)
 	assert.Equal(t, 1, p.runtimeWaits)
 
-	// A goroutine can still end a wait forever (this hangs if not).
-	go p.Wake()
-	p.Wait(-1)
+	// A goroutine can still end a wait forever.
+	woke := make(chan struct{})
+	go func() { p.Wake(); close(woke) }()
+	p.Wait(-1) // ended by the Wake, or by a signal (EINTR)
+	<-woke
+	p.Wait(0) // takes a wakeup a signal left unread
 	waits := p.runtimeWaits
 
 	// A change of GOMAXPROCS is seen by the next wait through the
@@ -141,4 +144,23 @@ func TestWithOneProcessorAWaitGoesThroughTheRuntime(t *testing.T) {
 	assert.Equal(t, waits+1, p.runtimeWaits)
 	assert.Zero(t, p.Wait(time.Millisecond))
 	assert.Equal(t, waits+1, p.runtimeWaits)
+}
+
+func TestAProcessorIsLeftFreeOfRawWaits(t *testing.T) {
+	p, err := Open()
+	require.NoError(t, err)
+	defer p.Close()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+
+	// Another loop holds one of the two processors in a raw wait: this
+	// one's wait goes through the runtime.
+	rawWaiters.Add(1)
+	assert.Zero(t, p.Wait(time.Millisecond))
+	rawWaiters.Add(-1)
+	assert.Equal(t, 1, p.runtimeWaits)
+
+	// Alone, it waits raw.
+	assert.Zero(t, p.Wait(time.Millisecond))
+	assert.Equal(t, 1, p.runtimeWaits)
+	assert.Zero(t, rawWaiters.Load())
 }

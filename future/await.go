@@ -57,7 +57,7 @@ func (f *Future[T]) await(ctx context.Context) (T, error) {
 		f.retrieved()
 		return f.value, f.err
 	}
-	if s := suspenderOf(ctx); s != nil {
+	if s := SuspenderOf(ctx); s != nil {
 		if err := s.Suspend(ctx, f); err != nil {
 			return zero, err
 		}

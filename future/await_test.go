@@ -131,3 +131,36 @@ func TestFutureRoundTripAllocatesOnce(t *testing.T) {
 	})
 	assert.LessOrEqual(t, allocs, 1.0)
 }
+
+// parkless is a Suspender that records the Waitable it is asked to wait on.
+type parkless struct {
+	context.Context
+	got future.Waitable
+}
+
+func (p *parkless) Suspend(_ context.Context, w future.Waitable) error {
+	p.got = w
+	return nil
+}
+
+func (p *parkless) Value(key any) any {
+	if key == (future.SuspenderKey{}) {
+		return p
+	}
+	return p.Context.Value(key)
+}
+
+func TestSuspenderOfFindsWhatAwaitFinds(t *testing.T) {
+	s := &parkless{Context: context.Background()}
+	derived, cancel := context.WithCancel(s)
+	defer cancel()
+
+	assert.Same(t, s, future.SuspenderOf(s))
+	assert.Same(t, s, future.SuspenderOf(derived))
+	assert.Nil(t, future.SuspenderOf(context.Background()))
+
+	// Await asks the same Suspender to park, through the derived context.
+	p := future.NewPromise[int]()
+	_, _ = future.Await(derived, p.Future())
+	assert.Equal(t, future.Waitable(p.Future()), s.got)
+}

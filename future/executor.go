@@ -52,7 +52,10 @@ type Waitable interface {
 
 var _ Waitable = (*Future[int])(nil)
 
-func suspenderOf(ctx context.Context) Suspender {
+// SuspenderOf returns the Suspender that ctx is, or that it carries under
+// SuspenderKey, as Await finds it, and nil if there is none: for code that
+// waits on a Waitable of its own as Await waits on a future.
+func SuspenderOf(ctx context.Context) Suspender {
 	if s, ok := ctx.(Suspender); ok {
 		return s
 	}

@@ -158,14 +158,4 @@ func (w *readWait) wait(ctx context.Context, sp future.Suspender) error {
 	return w.err
 }
 
-// suspenderOf returns the task that ctx is, or is derived from, as
-// future.Await finds it, or nil.
-func suspenderOf(ctx context.Context) future.Suspender {
-	if s, ok := ctx.(future.Suspender); ok {
-		return s
-	}
-	s, _ := ctx.Value(future.SuspenderKey{}).(future.Suspender)
-	return s
-}
-
 var _ future.Waitable = (*readWait)(nil)

@@ -386,7 +386,7 @@ func (s *stream) waitData(ctx context.Context) error {
 	// wait: a Cancel of one task that arrives late (after its wait ended)
 	// then finds that task's wait ended, as it would a promise, and never
 	// ends another task's wait.
-	sp := suspenderOf(ctx)
+	sp := future.SuspenderOf(ctx)
 	if s.rw == nil || s.rw.owner != sp {
 		s.rw = &readWait{owner: sp}
 	}

@@ -89,7 +89,7 @@ func TestHalfCloseInEachDirection(t *testing.T) {
 			// what it sends still reaches us... it has closed its side,
 			// so check the other way round on a second connection below.
 			require.NoError(t, w.WriteEOF())
-			got, err := io.ReadAll(peer)
+			got, err := future.Await(ctx, readAll(peer))
 			require.NoError(t, err)
 			assert.Equal(t, "still here", string(got))
 			assert.ErrorIs(t, w.Write([]byte("x")), streams.ErrClosing, "no writes after WriteEOF")
@@ -105,7 +105,7 @@ func TestHalfCloseInEachDirection(t *testing.T) {
 			peer := (<-conns).(*net.TCPConn)
 			defer peer.Close()
 			require.NoError(t, w.WriteEOF())
-			got, err := io.ReadAll(peer)
+			got, err := future.Await(ctx, readAll(peer))
 			require.NoError(t, err)
 			assert.Empty(t, got)
 			// Our reading side is still open.
@@ -203,6 +203,22 @@ func TestServerCloseWhileHandlersRun(t *testing.T) {
 
 // waitChan is a future completed when a value arrives on ch: a plain
 // goroutine's signal awaited without blocking the loop.
+// readAll reads c to EOF on a goroutine of its own: read on the loop's
+// thread, it would keep the loop from sending what a WriteEOF left
+// buffered, and the FIN after it.
+func readAll(c net.Conn) *future.Future[[]byte] {
+	p := future.NewPromise[[]byte]()
+	go func() {
+		b, err := io.ReadAll(c)
+		if err != nil {
+			_ = p.Reject(err)
+			return
+		}
+		_ = p.Resolve(b)
+	}()
+	return p.Future()
+}
+
 func waitChan[T any](ch <-chan T) *future.Future[T] {
 	p := future.NewPromise[T]()
 	go func() { _ = p.Resolve(<-ch) }()

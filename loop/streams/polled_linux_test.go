@@ -39,6 +39,7 @@ func TestThePollerServesStreamsWithoutGoroutines(t *testing.T) {
 					require.NoError(t, err)
 					ws = append(ws, w)
 					peer := <-conns
+					require.NotNil(t, peer, "the listener's accept failed")
 					t.Cleanup(func() { _ = peer.Close() })
 				}
 				polled := 0
@@ -66,14 +67,14 @@ func TestThePollerServesStreamsWithoutGoroutines(t *testing.T) {
 }
 
 // manyPeers listens for n connections and hands each over as it comes;
-// the test's cleanup closes them and the listener.
+// the test's cleanup closes them and the listener. If an accept fails,
+// the channel is closed: a receive then gets nil instead of waiting.
 func manyPeers(t *testing.T, n int) (addr string, conns <-chan net.Conn) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ch := make(chan net.Conn, n)
-	done := make(chan struct{})
 	go func() {
-		defer close(done)
+		defer close(ch)
 		for range n {
 			c, err := ln.Accept()
 			if err != nil {
@@ -84,8 +85,6 @@ func manyPeers(t *testing.T, n int) (addr string, conns <-chan net.Conn) {
 	}()
 	t.Cleanup(func() {
 		_ = ln.Close()
-		<-done
-		close(ch)
 		for c := range ch {
 			_ = c.Close()
 		}

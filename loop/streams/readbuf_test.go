@@ -47,6 +47,7 @@ func afterBurst(t *testing.T, l *loop.Loop, look func(ctx context.Context, w *st
 			for read < burst {
 				n, err := r.ReadInto(ctx, buf)
 				if err != nil {
+					_ = got.Reject(err) // the test waits on got
 					return err
 				}
 				read += n

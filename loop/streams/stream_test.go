@@ -292,7 +292,13 @@ func TestServeForeverCloseClientsAndAbortClients(t *testing.T) {
 		handlerErrs := make(chan error, 2)
 		greeted := make(chan struct{}, 2)
 		greet := func(ctx context.Context, r *streams.Reader, w *streams.Writer) (err error) {
-			defer func() { handlerErrs <- err }() // every way out, so none hangs the test
+			greetedSent := false
+			defer func() { // every way out, so none hangs the test
+				if !greetedSent {
+					greeted <- struct{}{} // the test then fails on err
+				}
+				handlerErrs <- err
+			}()
 			// Each connection's handler is a task named after the peer.
 			assert.Equal(t, w.RemoteAddr().String(), loop.CurrentTask(ctx).Name())
 			if err := w.Write([]byte("hi\n")); err != nil {
@@ -304,6 +310,7 @@ func TestServeForeverCloseClientsAndAbortClients(t *testing.T) {
 			// On the pool this handler runs beside the test's task, which
 			// must not close the connection before the Drain is over.
 			greeted <- struct{}{}
+			greetedSent = true
 			_, err = r.Read(ctx, 1) // the client sends nothing
 			return err
 		}

@@ -90,40 +90,41 @@
 // (request/response, the servers interleaved in one run, 5 rounds in a
 // rotating order, medians; server CPU per request from /proc; Go net is
 // a goroutine per connection in the same binary; the Python servers are
-// bench/python/echo_server.py), the run of 2026-12-08 03:49 UTC, time
+// bench/python/echo_server.py), the run of 2026-12-08 06:16 UTC, time
 // per request as a multiple of Go net's:
 //
 //	10 conns, 1 KiB       time    CPU/req
-//	  Go net              1.00x   12.5 µs
-//	  single-thread       0.94x   11.0 µs   (2.00x before the poller)
-//	  pool                1.13x   14.5 µs
-//	  uvloop protocol     0.91x   11.0 µs
-//	  uvloop streams      1.04x   12.8 µs
-//	  asyncio streams     5.18x   67.1 µs
+//	  Go net              1.00x   11.7 µs
+//	  single-thread       0.94x   10.6 µs   (2.00x before the poller)
+//	  pool                1.13x   13.5 µs
+//	  uvloop protocol     0.95x   10.6 µs
+//	  uvloop streams      1.06x   12.4 µs
+//	  asyncio streams     5.18x   63.8 µs
 //	the same, the load at the normal policy (below): single-thread
-//	                      1.19x, pool 1.12x, uvloop protocol 1.28x
+//	                      1.16x, pool 1.14x, uvloop protocol 1.21x
 //	1 conn, 1 KiB, p50    Go net 32 µs, single-thread 37 µs (1.16x),
-//	                      pool 34 µs (1.06x), uvloop protocol 34 µs
-//	10 conns, 64 KiB      single-thread 1.02x, pool 1.23x, uvloop
-//	                      streams 1.93x (the echo reads with ReadInto,
+//	                      pool 36 µs (1.12x), uvloop protocol 34 µs
+//	10 conns, 64 KiB      single-thread 0.98x, pool 1.16x, uvloop
+//	                      streams 1.90x (the echo reads with ReadInto,
 //	                      as Go net's reads into one buffer)
-//	10,000 idle conns     Go net 4.2 KB each, single-thread 7.9 KB,
+//	10,000 idle conns     Go net 4.2 KB each, single-thread 7.8 KB,
 //	                      pool 11.2 KB
 //
 // The load runs as SCHED_BATCH. At the normal policy its threads, woken by
 // the server's responses, preempted the single-thread loop's thread once
 // every 6-7 requests (0.14-0.16 involuntary context switches a request;
 // 0.02-0.05 switches of any kind with the load as batch), and while they
-// ran no connection was served: the loop took 1.04-1.33x Go net's time in
-// fifteen runs that way, against 0.88-1.00x in the eight runs with the
-// batch load. The pool took 1.12-1.26x in three of those eight, and
-// 0.95-1.13x in the five since its read wait stopped allocating
-// (readwait.go; interleaved runs put that change at 5%, and Go net's CPU
-// per request was higher in two of those runs). Runs on this shared
-// machine move by 15-30%: compare within one run. Against uvloop's
-// protocol server the single-thread loop took 0.97-1.20x the time in the
-// eight batch runs (1.02x and 1.03x in the last two), though both spend
-// about the same CPU a request (ours was 0.91-1.07x its), most of it the
+// ran no connection was served: the loop took 1.04-1.34x Go net's time in
+// eighteen runs that way, against 0.79-1.00x in the eleven runs with the
+// batch load. The pool took 1.12-1.26x in three of those eleven, and
+// 0.95-1.17x in the eight since its read wait stopped allocating
+// (readwait.go; interleaved runs put that change at 5%); its time tracks
+// its CPU a request against Go net's, 1.11-1.17x in four of the last five
+// runs. Runs on this shared machine move by 15-30%: compare within one
+// run. Against uvloop's protocol server the single-thread loop took
+// 0.97-1.20x the time in the eleven batch runs (0.97-1.03x in the five
+// since its waits start raw), though both spend about the same CPU a
+// request (ours was 0.91-1.07x its), most of it the
 // kernel's, and make the same system calls (a read and a write a request,
 // and an epoll_wait for every 2 or 3: 2.38-2.7 against 2.45-2.51 a
 // request, counted with perf stat; a short read is taken to have emptied

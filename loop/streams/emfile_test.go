@@ -16,7 +16,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/goasyncio/asyncio/future"
 	"github.com/goasyncio/asyncio/loop"
 	"github.com/goasyncio/asyncio/loop/streams"
 )
@@ -45,16 +44,9 @@ func TestAcceptOutOfDescriptorsKeepsServing(t *testing.T) {
 			// run out.
 			echoOnce(ctx, t, srv.Addr().String(), "warm\n")
 
-			p := future.NewPromise[outOfDescriptors]()
-			go func() {
-				got, err := connectOutOfDescriptors(srv.Addr(), reports, accepted)
-				if err != nil {
-					_ = p.Reject(err)
-					return
-				}
-				_ = p.Resolve(got)
-			}()
-			got, err := future.Await(ctx, p.Future())
+			got, err := loop.ToThread(ctx, func(context.Context) (outOfDescriptors, error) {
+				return connectOutOfDescriptors(srv.Addr(), reports, accepted)
+			})
 			require.NoError(t, err)
 			assert.True(t, errors.Is(got.report, syscall.EMFILE) || errors.Is(got.report, syscall.ENFILE), "got %v", got.report)
 			assert.Equal(t, "served\n", got.echoed, "the connection queued while out of descriptors")
@@ -104,7 +96,7 @@ type outOfDescriptors struct {
 // returns after the close) may let an accept through: the server's
 // handler signals accepted, and the next socket tries again. With the
 // report in, it frees the descriptors and echoes a line on the last
-// connection. A plain goroutine's, since it blocks.
+// connection. It blocks: run it off the loop.
 func connectOutOfDescriptors(addr net.Addr, reports <-chan *streams.AcceptError, accepted <-chan struct{}) (outOfDescriptors, error) {
 	var got outOfDescriptors
 	ta, ok := addr.(*net.TCPAddr)

@@ -89,7 +89,7 @@ func TestHalfCloseInEachDirection(t *testing.T) {
 			// what it sends still reaches us... it has closed its side,
 			// so check the other way round on a second connection below.
 			require.NoError(t, w.WriteEOF())
-			got, err := future.Await(ctx, readAll(peer))
+			got, err := readAll(ctx, peer)
 			require.NoError(t, err)
 			assert.Equal(t, "still here", string(got))
 			assert.ErrorIs(t, w.Write([]byte("x")), streams.ErrClosing, "no writes after WriteEOF")
@@ -105,7 +105,7 @@ func TestHalfCloseInEachDirection(t *testing.T) {
 			peer := (<-conns).(*net.TCPConn)
 			defer peer.Close()
 			require.NoError(t, w.WriteEOF())
-			got, err := future.Await(ctx, readAll(peer))
+			got, err := readAll(ctx, peer)
 			require.NoError(t, err)
 			assert.Empty(t, got)
 			// Our reading side is still open.
@@ -203,20 +203,11 @@ func TestServerCloseWhileHandlersRun(t *testing.T) {
 
 // waitChan is a future completed when a value arrives on ch: a plain
 // goroutine's signal awaited without blocking the loop.
-// readAll reads c to EOF on a goroutine of its own: read on the loop's
-// thread, it would keep the loop from sending what a WriteEOF left
-// buffered, and the FIN after it.
-func readAll(c net.Conn) *future.Future[[]byte] {
-	p := future.NewPromise[[]byte]()
-	go func() {
-		b, err := io.ReadAll(c)
-		if err != nil {
-			_ = p.Reject(err)
-			return
-		}
-		_ = p.Resolve(b)
-	}()
-	return p.Future()
+// readAll reads c to EOF off the loop's thread (loop.ToThread): read on
+// it, it would keep the loop from sending what a WriteEOF left buffered,
+// and the FIN after it.
+func readAll(ctx context.Context, c net.Conn) ([]byte, error) {
+	return loop.ToThread(ctx, func(context.Context) ([]byte, error) { return io.ReadAll(c) })
 }
 
 func waitChan[T any](ch <-chan T) *future.Future[T] {
